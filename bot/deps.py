@@ -1,0 +1,38 @@
+"""What every listener needs, handed over through Bolt's context (Dispatch's pattern)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.render import Renderer
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Deps:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    renderer: Renderer
+    clock: Callable[[], datetime] = field(default=utc_now)
+    on_outbox_write: Callable[[], None] = field(default=lambda: None)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+
+CONTEXT_KEY = "coachbot"
+
+
+def deps_of(context: Any) -> Deps:
+    deps = context[CONTEXT_KEY]
+    assert isinstance(deps, Deps)
+    return deps

@@ -1,0 +1,95 @@
+"""Jinja2 templates in ``content/templates`` -> Block Kit, checked with slack_sdk.models.
+
+Templates are YAML. Every ``{{ expression }}`` is emitted as a JSON scalar (valid YAML),
+and plain strings are Slack-escaped on the way out: user text cannot inject mentions or
+links, whatever a template author forgets. Catalog strings (``t(...)``) are trusted.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+from bot.content.loader import CONTENT_DIR
+from bot.i18n import Catalog, Trusted, slack_escape
+
+TEMPLATES_DIR = CONTENT_DIR / "templates"
+FALLBACK_LIMIT = 3000
+
+
+class RenderError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+
+    def as_payload(self) -> dict[str, Any]:
+        return {"text": self.text, "blocks": self.blocks}
+
+
+def _finalize(value: object) -> str:
+    if isinstance(value, Trusted):
+        return json.dumps(str(value), ensure_ascii=False)
+    if isinstance(value, str):
+        return json.dumps(slack_escape(value), ensure_ascii=False)
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+class Renderer:
+    def __init__(self, catalog: Catalog | None = None, templates_dir: Path = TEMPLATES_DIR) -> None:
+        self.catalog = catalog or Catalog.load()
+        self.env = Environment(
+            loader=FileSystemLoader(templates_dir),
+            finalize=_finalize,
+            undefined=StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            autoescape=False,  # noqa: S701 - output is YAML, escaping is done by _finalize
+        )
+
+    def t(self, locale: str, key: str, **params: object) -> Trusted:
+        return self.catalog.t(locale, key, **params)
+
+    def _load(self, template_name: str, locale: str, context: dict[str, Any]) -> dict[str, Any]:
+        template = self.env.get_template(f"{template_name}.yaml.j2")
+        name = template_name
+
+        def t(key: str, **params: object) -> Trusted:
+            return self.catalog.t(locale, key, **params)
+
+        source = template.render(t=t, locale=locale, **context)
+        try:
+            document = yaml.safe_load(source)
+        except yaml.YAMLError as exc:
+            raise RenderError(f"template {name} produced invalid YAML: {exc}") from exc
+        if not isinstance(document, dict):
+            raise RenderError(f"template {name} must produce a mapping")
+        return document
+
+    def message(self, template_name: str, locale: str, **context: Any) -> Message:
+        name = template_name
+        document = self._load(name, locale, context)
+        blocks = [block for block in document.get("blocks") or [] if block]
+        for block in blocks:
+            parsed = Block.parse(block)
+            if parsed is None:
+                raise RenderError(f"template {name}: unknown block {block.get('type')!r}")
+            parsed.validate_json()
+        text = str(document.get("text") or "")[:FALLBACK_LIMIT]
+        return Message(text=text, blocks=blocks)
+
+    def view(self, template_name: str, locale: str, **context: Any) -> dict[str, Any]:
+        document = self._load(template_name, locale, context)
+        document["blocks"] = [block for block in document.get("blocks") or [] if block]
+        View(**document).validate_json()
+        return document

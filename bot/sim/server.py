@@ -1,0 +1,415 @@
+"""A local HTTP server that plays the Slack Web API methods Coachbot uses.
+
+It records every call, keeps the messages, modals and App Home views it was given,
+and can be told to fail (``429`` with ``Retry-After``, an error code, a 5xx) so tests
+can watch the bot cope. The bot reaches it through ``SLACK_API_URL`` with a real
+``slack_sdk.WebClient``, exactly as it would reach Slack.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+from bot.sim.ratelimit import RateLimiter
+
+JSONDict = dict[str, Any]
+
+
+@dataclass
+class SimUser:
+    id: str
+    name: str
+    real_name: str
+    tz: str = "Asia/Shanghai"
+    locale: str = "zh-CN"
+    is_bot: bool = False
+    deleted: bool = False
+
+
+@dataclass
+class SimMessage:
+    channel: str
+    ts: str
+    text: str
+    blocks: list[JSONDict]
+    user: str | None = None  # the DM partner when channel is a DM
+    thread_ts: str | None = None
+    ephemeral_to: str | None = None
+    history: list[JSONDict] = field(default_factory=list)
+
+
+@dataclass
+class Failure:
+    error: str | None = None
+    status: int = 200
+    retry_after: int | None = None
+
+
+class SlackSimulator:
+    """The fake Slack. ``start()`` it, point ``SLACK_API_URL`` at :attr:`api_url`."""
+
+    def __init__(self, team_id: str = "T0DEMO", bot_token: str = "xoxb-playground") -> None:
+        self.team_id = team_id
+        self.bot_token = bot_token
+        self.users: dict[str, SimUser] = {}
+        self.calls: list[tuple[str, JSONDict]] = []
+        self.messages: list[SimMessage] = []
+        self.views: dict[str, JSONDict] = {}
+        self.home: dict[str, JSONDict] = {}
+        self.responses: dict[str, list[JSONDict]] = {}
+        self.files: list[JSONDict] = []
+        self.triggers: dict[str, str] = {}  # trigger id -> user
+        self.opened_views: list[JSONDict] = []
+        self.rate_limiter: RateLimiter | None = None
+        self._failures: dict[str, deque[Failure]] = {}
+        self._ts = itertools.count(1)
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # ----- lifecycle -------------------------------------------------------------------
+    def start(self, port: int = 0) -> SlackSimulator:
+        simulator = self
+
+        class Handler(_Handler):
+            sim = simulator
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-sim", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    @property
+    def base_url(self) -> str:
+        assert self._server, "start() the simulator first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def __enter__(self) -> SlackSimulator:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+    # ----- arranging -------------------------------------------------------------------
+    def add_user(self, user_id: str, name: str, **extra: Any) -> SimUser:
+        user = SimUser(id=user_id, name=name.lower().replace(" ", "."), real_name=name, **extra)
+        self.users[user_id] = user
+        return user
+
+    def fail_next(
+        self, method: str, *, error: str | None = None, status: int = 200, retry_after: int | None = None, times: int = 1
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail like Slack would."""
+        with self._lock:
+            queue = self._failures.setdefault(method, deque())
+            queue.extend(Failure(error, status, retry_after) for _ in range(times))
+
+    def new_response_url(self) -> str:
+        key = uuid.uuid4().hex
+        with self._lock:
+            self.responses[key] = []
+        return f"{self.base_url}/response/{key}"
+
+    def new_trigger(self, user_id: str) -> str:
+        trigger = f"{next(self._ts)}.{uuid.uuid4().hex[:10]}"
+        with self._lock:
+            self.triggers[trigger] = user_id
+        return trigger
+
+    # ----- observing -------------------------------------------------------------------
+    def calls_to(self, method: str) -> list[JSONDict]:
+        with self._lock:
+            return [params for name, params in self.calls if name == method]
+
+    def messages_for(self, user_id: str) -> list[SimMessage]:
+        """Messages a user would see: DMs to them, ephemerals for them, posts in channels."""
+        with self._lock:
+            return [m for m in self.messages if m.user == user_id or m.ephemeral_to == user_id]
+
+    def replies(self, response_url: str) -> list[JSONDict]:
+        with self._lock:
+            return list(self.responses.get(response_url.rsplit("/", 1)[-1], []))
+
+    def wait_for(self, predicate: Any, timeout: float = 5.0) -> bool:
+        """Wait until ``predicate()`` is true; the bot answers on its own threads."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not predicate():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._changed.wait(remaining)
+        return True
+
+    def find_message(self, channel: str, ts: str) -> SimMessage | None:
+        with self._lock:
+            return next((m for m in self.messages if m.channel == channel and m.ts == ts), None)
+
+    # ----- the Web API -----------------------------------------------------------------
+    def _next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def _dm_channel(self, user_id: str) -> str:
+        return "D" + user_id[1:]
+
+    def _resolve_channel(self, channel: str) -> tuple[str, str | None]:
+        """A user id as channel means a DM, as in Slack's chat.postMessage."""
+        if channel.startswith(("U", "W")):
+            return self._dm_channel(channel), channel
+        if channel.startswith("D"):
+            return channel, "U" + channel[1:]
+        return channel, None
+
+    def handle(self, method: str, params: JSONDict, token: str | None) -> tuple[int, JSONDict, dict[str, str]]:
+        with self._changed:
+            self.calls.append((method, params))
+            self._changed.notify_all()
+            if self.rate_limiter is not None:
+                retry_after = self.rate_limiter.check(method, str(params.get("channel", "")))
+                if retry_after is not None:
+                    return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
+            queue = self._failures.get(method)
+            if queue:
+                failure = queue.popleft()
+                headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
+                return failure.status, {"ok": False, "error": failure.error or "ratelimited"}, headers
+            if token != self.bot_token:
+                return 200, {"ok": False, "error": "invalid_auth"}, {}
+            handler = getattr(self, "api_" + method.replace(".", "_"), None)
+            if handler is None:
+                return 200, {"ok": False, "error": "unknown_method"}, {}
+            result: JSONDict = handler(params)
+            self._changed.notify_all()
+            return 200, result, {}
+
+    def api_auth_test(self, _params: JSONDict) -> JSONDict:
+        return {"ok": True, "team_id": self.team_id, "team": "Demo", "user_id": "UBOT", "bot_id": "BBOT", "url": ""}
+
+    def _known_target(self, user_id: str | None) -> JSONDict | None:
+        if user_id is None:
+            return None
+        user = self.users.get(user_id)
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        if user.deleted:
+            return {"ok": False, "error": "account_inactive"}
+        return None
+
+    def api_chat_postMessage(self, params: JSONDict) -> JSONDict:
+        if not params.get("channel"):
+            return {"ok": False, "error": "channel_not_found"}
+        if not params.get("text") and not params.get("blocks"):
+            return {"ok": False, "error": "no_text"}
+        channel, user = self._resolve_channel(str(params["channel"]))
+        if problem := self._known_target(user):
+            return problem
+        message = SimMessage(
+            channel=channel,
+            ts=self._next_ts(),
+            text=str(params.get("text") or ""),
+            blocks=_blocks(params.get("blocks")),
+            user=user,
+            thread_ts=params.get("thread_ts"),
+        )
+        self.messages.append(message)
+        return {"ok": True, "channel": channel, "ts": message.ts, "message": {"text": message.text}}
+
+    def api_chat_postEphemeral(self, params: JSONDict) -> JSONDict:
+        user = str(params.get("user") or "")
+        if problem := self._known_target(user):
+            return problem
+        message = SimMessage(
+            channel=str(params.get("channel") or ""),
+            ts=self._next_ts(),
+            text=str(params.get("text") or ""),
+            blocks=_blocks(params.get("blocks")),
+            ephemeral_to=user,
+        )
+        self.messages.append(message)
+        return {"ok": True, "message_ts": message.ts}
+
+    def api_chat_update(self, params: JSONDict) -> JSONDict:
+        channel, _ = self._resolve_channel(str(params.get("channel") or ""))
+        message = self.find_message(channel, str(params.get("ts") or ""))
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        message.history.append({"text": message.text, "blocks": message.blocks})
+        message.text = str(params.get("text") or message.text)
+        if "blocks" in params:
+            message.blocks = _blocks(params.get("blocks"))
+        return {"ok": True, "channel": channel, "ts": message.ts}
+
+    def api_conversations_open(self, params: JSONDict) -> JSONDict:
+        users = str(params.get("users") or "").split(",")
+        if len(users) == 1:
+            return {"ok": True, "channel": {"id": self._dm_channel(users[0])}}
+        return {"ok": True, "channel": {"id": "G" + uuid.uuid4().hex[:10].upper()}}
+
+    def api_users_info(self, params: JSONDict) -> JSONDict:
+        user = self.users.get(str(params.get("user") or ""))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {
+            "ok": True,
+            "user": {
+                "id": user.id,
+                "name": user.name,
+                "real_name": user.real_name,
+                "tz": user.tz,
+                "locale": user.locale,
+                "deleted": user.deleted,
+                "is_bot": user.is_bot,
+                "profile": {"real_name": user.real_name, "display_name": user.name},
+            },
+        }
+
+    def _store_view(self, view: JSONDict, view_id: str | None = None) -> JSONDict:
+        view_id = view_id or "V" + uuid.uuid4().hex[:10].upper()
+        stored = {**view, "id": view_id, "state": {"values": {}}}
+        self.views[view_id] = stored
+        return stored
+
+    def api_views_open(self, params: JSONDict) -> JSONDict:
+        trigger = str(params.get("trigger_id") or "")
+        user = self.triggers.pop(trigger, None)
+        if user is None:
+            return {"ok": False, "error": "expired_trigger_id"}
+        view = _json(params.get("view"))
+        stored = self._store_view(view)
+        stored["user"] = user
+        self.opened_views.append(stored)
+        return {"ok": True, "view": stored}
+
+    def api_views_update(self, params: JSONDict) -> JSONDict:
+        view_id = str(params.get("view_id") or "")
+        if view_id not in self.views:
+            return {"ok": False, "error": "not_found"}
+        user = self.views[view_id].get("user")
+        stored = self._store_view(_json(params.get("view")), view_id)
+        stored["user"] = user
+        return {"ok": True, "view": stored}
+
+    def api_views_publish(self, params: JSONDict) -> JSONDict:
+        user_id = str(params.get("user_id") or "")
+        if problem := self._known_target(user_id):
+            return problem
+        self.home[user_id] = _json(params.get("view"))
+        return {"ok": True, "view": self.home[user_id]}
+
+    def api_files_getUploadURLExternal(self, params: JSONDict) -> JSONDict:  # noqa: N802 - Slack's method name
+        file_id = "F" + uuid.uuid4().hex[:10].upper()
+        self.files.append({"id": file_id, "filename": params.get("filename"), "content": b"", "shared": False})
+        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def api_files_completeUploadExternal(self, params: JSONDict) -> JSONDict:  # noqa: N802 - Slack's method name
+        entries = _json(params.get("files")) if isinstance(params.get("files"), str) else params.get("files")
+        shared = []
+        for entry in entries or []:
+            for record in self.files:
+                if record["id"] == entry.get("id"):
+                    record.update(shared=True, title=entry.get("title"), channel=params.get("channel_id"))
+                    shared.append({"id": record["id"], "title": entry.get("title")})
+        return {"ok": True, "files": shared}
+
+    def receive_upload(self, file_id: str, content: bytes) -> None:
+        with self._changed:
+            for record in self.files:
+                if record["id"] == file_id:
+                    record["content"] = content
+            self._changed.notify_all()
+
+    def receive_response(self, key: str, payload: JSONDict) -> bool:
+        with self._changed:
+            if key not in self.responses:
+                return False
+            self.responses[key].append(payload)
+            self._changed.notify_all()
+            return True
+
+
+def _json(value: Any) -> JSONDict:
+    if isinstance(value, str):
+        loaded = json.loads(value)
+        return loaded if isinstance(loaded, dict) else {}
+    return value if isinstance(value, dict) else {}
+
+
+def _blocks(value: Any) -> list[JSONDict]:
+    if isinstance(value, str):
+        loaded = json.loads(value)
+        return loaded if isinstance(loaded, list) else []
+    return list(value or [])
+
+
+class _Handler(BaseHTTPRequestHandler):
+    sim: SlackSimulator
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        """Quiet: the simulator records calls instead of logging them."""
+
+    def _read_body(self) -> bytes:
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status: int, payload: JSONDict, headers: dict[str, str] | None = None) -> None:
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+        path = urlparse(self.path).path
+        raw = self._read_body()
+        if path.startswith("/api/"):
+            params = self._params(raw)
+            token = params.pop("token", None)
+            auth = self.headers.get("Authorization", "")
+            if auth.startswith("Bearer "):
+                token = auth.removeprefix("Bearer ")
+            status, payload, headers = self.sim.handle(path.removeprefix("/api/"), params, token)
+            self._send(status, payload, headers)
+        elif path.startswith("/response/"):
+            ok = self.sim.receive_response(path.rsplit("/", 1)[-1], _json(raw.decode() or "{}"))
+            self._send(200 if ok else 404, {"ok": ok})
+        elif path.startswith("/upload/"):
+            self.sim.receive_upload(path.rsplit("/", 1)[-1], raw)
+            self._send(200, {"ok": True})
+        else:
+            self._send(404, {"ok": False, "error": "not_found"})
+
+    def _params(self, raw: bytes) -> JSONDict:
+        content_type = self.headers.get("Content-Type", "")
+        if "application/json" in content_type:
+            return _json(raw.decode() or "{}")
+        parsed = parse_qs(raw.decode(), keep_blank_values=True)
+        params: JSONDict = {key: values[-1] for key, values in parsed.items()}
+        query = parse_qs(urlparse(self.path).query)
+        params.update({key: values[-1] for key, values in query.items()})
+        return params

@@ -1,0 +1,76 @@
+"""HTTP mode: Bolt's WSGI adapter for Slack requests plus a health check, served by waitress."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+from waitress.server import create_server
+
+MAX_BODY_BYTES = 1_000_000  # Slack payloads are far smaller; a bigger body is refused unread
+
+StartResponse = Callable[..., Any]
+
+
+class CoachbotWSGI:
+    def __init__(self, app: App, sessions: sessionmaker[Session]) -> None:
+        self.slack = SlackRequestHandler(app)
+        self.app = app
+        self.sessions = sessions
+
+    def health(self) -> tuple[int, dict[str, Any]]:
+        checks: dict[str, str] = {}
+        try:
+            with self.sessions() as session:
+                session.execute(text("SELECT 1"))
+            checks["database"] = "ok"
+        except Exception as exc:
+            checks["database"] = f"error: {type(exc).__name__}"
+        try:
+            self.app.client.api_call("auth.test")
+            checks["slack"] = "ok"
+        except Exception as exc:
+            checks["slack"] = f"error: {type(exc).__name__}"
+        healthy = all(value == "ok" for value in checks.values())
+        return (200 if healthy else 503), {"status": "ok" if healthy else "degraded", **checks}
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "")
+        if path == "/healthz" and method == "GET":
+            status, payload = self.health()
+            return _json(start_response, status, payload)
+        if int(environ.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
+            return _json(start_response, 413, {"error": "request body too large"})
+        return self.slack(environ, start_response)
+
+
+def _json(start_response: StartResponse, status: int, payload: dict[str, Any]) -> list[bytes]:
+    body = json.dumps(payload).encode()
+    reason = {200: "OK", 413: "Payload Too Large", 503: "Service Unavailable"}.get(status, "")
+    start_response(f"{status} {reason}", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]
+
+
+class BackgroundServer:
+    """waitress on a thread: HTTP mode for the playground, tests and benchmarks."""
+
+    def __init__(self, wsgi: Callable[..., Any], host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
+        self.server = create_server(wsgi, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES)
+        self.thread = threading.Thread(target=self.server.run, name="coachbot-http", daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.effective_port}"  # type: ignore[union-attr]
+
+    def start(self) -> BackgroundServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.close()

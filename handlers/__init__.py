@@ -1,0 +1,19 @@
+"""Bolt listeners, one package per kind; each package's register(app) wires its callbacks."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from handlers import actions, commands, events, views
+from handlers.middleware import drop_retried_events, inject_deps, log_unhandled_errors
+
+
+def register_all(app: App, deps: Deps) -> None:
+    app.use(inject_deps(deps))
+    app.use(drop_retried_events)
+    app.error(log_unhandled_errors)
+    commands.register(app)
+    actions.register(app)
+    views.register(app)
+    events.register(app)

@@ -1,0 +1,24 @@
+"""`/coach settings`: open the personal settings modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.commands import Invocation
+from bot.errors import UserError
+from handlers.request import SlackRequest
+
+
+def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
+    member = request.member_or_refuse()
+    if invocation.args:
+        raise UserError("usage.settings_takes_no_arguments")
+    request.ack()
+    view = request.deps.renderer.view(
+        "settings_modal",
+        request.locale,
+        language=member.locale or request.locale,
+        lesson_time=member.lesson_time or "09:30",
+        timezone=member.timezone or request.deps.settings.timezone,
+    )
+    client.views_open(trigger_id=request.trigger_id, view=view)

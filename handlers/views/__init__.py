@@ -1,0 +1,11 @@
+"""Modal submissions."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers.views.settings import submit_settings
+
+
+def register(app: App) -> None:
+    app.view("settings")(submit_settings)

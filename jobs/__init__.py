@@ -1,0 +1,28 @@
+"""Scheduled work. Each job finds what is due in the database at ``now`` and is safe to
+run twice or in several processes at once: the database, not the scheduler, says what
+is due, and every message a job writes carries a dedupe key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from jobs.context import JobContext
+from jobs.housekeeping import forget_old_events
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    run: Callable[[JobContext], int]
+
+
+JOBS: tuple[Job, ...] = (Job("housekeeping", forget_old_events),)
+
+
+def run_due_jobs(ctx: JobContext) -> dict[str, int]:
+    """Run every job once at ``ctx.now``, then deliver what they queued."""
+    results = {job.name: job.run(ctx) for job in JOBS}
+    report = ctx.sender.drain(ctx.now)
+    results |= {"sent": report.sent, "retried": report.retried, "failed": report.failed}
+    return results

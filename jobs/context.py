@@ -1,0 +1,21 @@
+"""What a job is given: the database, the renderer, the sender and the instant to act at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.config import Settings
+from bot.outbox import OutboxSender
+from bot.render import Renderer
+
+
+@dataclass(frozen=True)
+class JobContext:
+    settings: Settings
+    sessions: sessionmaker[Session]
+    renderer: Renderer
+    sender: OutboxSender
+    now: datetime
