@@ -1,0 +1,35 @@
+"""Arrange helpers: rows as a test needs them, with sensible defaults."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from bot.config import load_settings
+from bot.db.models import Member, Role, Team
+from bot.services.workspaces import ensure_workspace
+
+
+def workspace(session: Session, now: datetime, workspace_id: str = "T0TEST") -> str:
+    ensure_workspace(session, workspace_id, load_settings(), now)
+    return workspace_id
+
+
+def member(
+    session: Session,
+    now: datetime,
+    slack_id: str,
+    *,
+    name: str | None = None,
+    role: Role = Role.AGENT,
+    team: Team | None = None,
+    workspace_id: str = "T0TEST",
+    locale: str | None = None,
+) -> Member:
+    workspace(session, now, workspace_id)
+    row = Member(workspace_id=workspace_id, slack_id=slack_id, name=name or slack_id, role=role, team=team,
+                 locale=locale, active=True, created_at=now, updated_at=now)
+    session.add(row)
+    session.flush()
+    return row
