@@ -71,7 +71,7 @@ class Settings(BaseSettings):
     @field_validator("hr_channel")
     @classmethod
     def _channel_id(cls, value: str | None) -> str | None:
-        if value and not value[:1] in {"C", "G"}:
+        if value and value[:1] not in {"C", "G"}:
             raise ValueError("must be a channel id such as C0123456789 (right-click the channel, Copy link)")
         return value or None
 

@@ -10,9 +10,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from bot.content.loader import CONTENT_DIR
+from bot.content.library import CONTENT_DIR, parse_yaml
 
 LOCALES = ("zh-CN", "en")
 
@@ -49,7 +47,7 @@ class Catalog:
     def load(cls, directory: Path = CONTENT_DIR / "locales") -> Catalog:
         strings = {}
         for locale in LOCALES:
-            tree = yaml.safe_load((directory / f"{locale}.yaml").read_text(encoding="utf-8"))
+            tree = parse_yaml((directory / f"{locale}.yaml").read_text(encoding="utf-8"))
             strings[locale] = _flatten(tree)
         return cls(strings)
 

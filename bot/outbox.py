@@ -211,12 +211,21 @@ class _Outcome:
 
     def values(self, row: OutboxMessage, now: datetime) -> dict[str, Any]:
         if self.status is OutboxStatus.SENT:
-            return {"status": self.status, "slack_ts": self.ts, "slack_channel": self.channel, "sent_at": now,
-                    "claimed_until": None, "last_error": None}
+            return {
+                "status": self.status,
+                "slack_ts": self.ts,
+                "slack_channel": self.channel,
+                "sent_at": now,
+                "claimed_until": None,
+                "last_error": None,
+            }
         if self.status is OutboxStatus.PENDING and row.attempts >= MAX_ATTEMPTS:
             self.report = DrainReport(failed=1)
-            return {"status": OutboxStatus.FAILED, "last_error": f"gave up after {row.attempts} attempts: {self.error}",
-                    "claimed_until": None}
+            return {
+                "status": OutboxStatus.FAILED,
+                "last_error": f"gave up after {row.attempts} attempts: {self.error}",
+                "claimed_until": None,
+            }
         next_at = now + (self.delay or backoff(row.attempts))
         return {"status": self.status, "last_error": self.error, "next_attempt_at": next_at, "claimed_until": None}
 

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.content.loader import CONTENT_DIR
+from bot.content.library import CONTENT_DIR, parse_yaml
 from bot.i18n import Catalog, Trusted, slack_escape
 
 TEMPLATES_DIR = CONTENT_DIR / "templates"
@@ -69,7 +69,7 @@ class Renderer:
 
         source = template.render(t=t, locale=locale, **context)
         try:
-            document = yaml.safe_load(source)
+            document = parse_yaml(source)
         except yaml.YAMLError as exc:
             raise RenderError(f"template {name} produced invalid YAML: {exc}") from exc
         if not isinstance(document, dict):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.app import create_app
+from bot.app import create_app, make_web_client
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade
@@ -22,7 +23,9 @@ from jobs.scheduler import OutboxPump, start_scheduler
 
 
 class Runtime:
-    def __init__(self, settings: Settings, *, clock: Callable[[], datetime] = utc_now, migrate: bool | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, clock: Callable[[], datetime] = utc_now, migrate: bool | None = None
+    ) -> None:
         self.settings = settings
         self.engine = make_engine(settings.database_url)
         if migrate if migrate is not None else self.engine.dialect.name == "sqlite":
@@ -30,14 +33,21 @@ class Runtime:
         self.sessions = make_session_factory(self.engine)
         self.renderer = Renderer()
         self.deps = Deps(settings, self.sessions, self.renderer, clock)
-        self.app: App = create_app(self.deps)
         self.sender = OutboxSender(self.sessions, self.client_for)
         self.pump: OutboxPump | None = None
         self.scheduler: Any = None
 
+    @cached_property
+    def app(self) -> App:
+        """Built on first use: CLI commands such as a roster import need no Slack app."""
+        return create_app(self.deps)
+
+    @cached_property
+    def client(self) -> WebClient:
+        return make_web_client(self.settings)
+
     def client_for(self, _workspace_id: str) -> WebClient:
-        client: WebClient = self.app.client
-        return client
+        return self.client
 
     def job_context(self, now: datetime | None = None) -> JobContext:
         return JobContext(self.settings, self.sessions, self.renderer, self.sender, now or self.deps.now())

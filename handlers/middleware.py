@@ -15,14 +15,14 @@ log = logging.getLogger(__name__)
 
 
 def inject_deps(deps: Deps) -> Callable[..., Any]:
-    def middleware(context: Any, next: Callable[[], Any]) -> Any:  # noqa: A002 - Bolt's argument name
+    def middleware(context: Any, next: Callable[[], Any]) -> Any:
         context[CONTEXT_KEY] = deps
         return next()
 
     return middleware
 
 
-def drop_retried_events(body: dict[str, Any], context: Any, next: Callable[[], Any]) -> Any:  # noqa: A002
+def drop_retried_events(body: dict[str, Any], context: Any, next: Callable[[], Any]) -> Any:
     """Slack re-sends an event it thinks we missed (X-Slack-Retry-Num); handle each id once."""
     if body.get("type") != "event_callback" or not body.get("event_id"):
         return next()

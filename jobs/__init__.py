@@ -23,6 +23,8 @@ JOBS: tuple[Job, ...] = (Job("housekeeping", forget_old_events),)
 def run_due_jobs(ctx: JobContext) -> dict[str, int]:
     """Run every job once at ``ctx.now``, then deliver what they queued."""
     results = {job.name: job.run(ctx) for job in JOBS}
+    if not ctx.settings.slack_bot_token:
+        return results  # nothing can be delivered without a token; messages wait in the outbox
     report = ctx.sender.drain(ctx.now)
     results |= {"sent": report.sent, "retried": report.retried, "failed": report.failed}
     return results

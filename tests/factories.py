@@ -28,8 +28,17 @@ def member(
     locale: str | None = None,
 ) -> Member:
     workspace(session, now, workspace_id)
-    row = Member(workspace_id=workspace_id, slack_id=slack_id, name=name or slack_id, role=role, team=team,
-                 locale=locale, active=True, created_at=now, updated_at=now)
+    row = Member(
+        workspace_id=workspace_id,
+        slack_id=slack_id,
+        name=name or slack_id,
+        role=role,
+        team=team,
+        locale=locale,
+        active=True,
+        created_at=now,
+        updated_at=now,
+    )
     session.add(row)
     session.flush()
     return row

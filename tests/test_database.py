@@ -64,7 +64,15 @@ def test_times_come_back_aware_in_utc(session: Session) -> None:
 
 def test_naive_datetimes_are_refused(session: Session) -> None:
     factories.workspace(session, NOW)
-    session.add(OutboxMessage(workspace_id="T0TEST", dedupe_key="k", method="chat.postMessage", payload={},
-                              next_attempt_at=datetime(2026, 1, 1), created_at=NOW))  # noqa: DTZ001
+    session.add(
+        OutboxMessage(
+            workspace_id="T0TEST",
+            dedupe_key="k",
+            method="chat.postMessage",
+            payload={},
+            next_attempt_at=datetime(2026, 1, 1),
+            created_at=NOW,
+        )
+    )
     with pytest.raises(Exception, match="naive datetime"):
         session.flush()

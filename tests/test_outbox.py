@@ -47,8 +47,14 @@ def bare_sender(sessions: sessionmaker[Session], sim: SlackSimulator) -> OutboxS
 def queue(sessions: sessionmaker[Session], key: str, channel: str = "U1", text: str = "hi") -> bool:
     with sessions.begin() as session:
         factories.workspace(session, NOW)
-        return enqueue(session, workspace_id="T0TEST", dedupe_key=key, method="chat.postMessage",
-                       payload={"channel": channel, "text": text}, now=NOW)
+        return enqueue(
+            session,
+            workspace_id="T0TEST",
+            dedupe_key=key,
+            method="chat.postMessage",
+            payload={"channel": channel, "text": text},
+            now=NOW,
+        )
 
 
 def row(sessions: sessionmaker[Session], key: str) -> OutboxMessage:
@@ -65,8 +71,9 @@ def test_the_same_dedupe_key_is_queued_once(sessions: sessionmaker[Session]) -> 
         assert len(session.scalars(select(OutboxMessage)).all()) == 1
 
 
-def test_drain_posts_once_and_records_the_slack_ts(sender: OutboxSender, sessions: sessionmaker[Session],
-                                                   sim: SlackSimulator) -> None:
+def test_drain_posts_once_and_records_the_slack_ts(
+    sender: OutboxSender, sessions: sessionmaker[Session], sim: SlackSimulator
+) -> None:
     queue(sessions, "hello")
     assert sender.drain(NOW).sent == 1
     assert sender.drain(NOW + timedelta(minutes=5)).sent == 0
@@ -76,8 +83,9 @@ def test_drain_posts_once_and_records_the_slack_ts(sender: OutboxSender, session
     assert [m.text for m in sim.messages_for("U1")] == ["hi"]
 
 
-def test_client_waits_out_a_short_429_and_delivers(sender: OutboxSender, sessions: sessionmaker[Session],
-                                                   sim: SlackSimulator) -> None:
+def test_client_waits_out_a_short_429_and_delivers(
+    sender: OutboxSender, sessions: sessionmaker[Session], sim: SlackSimulator
+) -> None:
     sim.fail_next("chat.postMessage", status=429, retry_after=1)
     queue(sessions, "busy")
     assert sender.drain(NOW).sent == 1
@@ -85,8 +93,9 @@ def test_client_waits_out_a_short_429_and_delivers(sender: OutboxSender, session
     assert len(sim.messages) == 1
 
 
-def test_a_429_reschedules_after_retry_after(bare_sender: OutboxSender, sessions: sessionmaker[Session],
-                                             sim: SlackSimulator) -> None:
+def test_a_429_reschedules_after_retry_after(
+    bare_sender: OutboxSender, sessions: sessionmaker[Session], sim: SlackSimulator
+) -> None:
     sim.fail_next("chat.postMessage", status=429, retry_after=30)
     queue(sessions, "limited")
     report = bare_sender.drain(NOW)
@@ -99,8 +108,9 @@ def test_a_429_reschedules_after_retry_after(bare_sender: OutboxSender, sessions
     assert len(sim.messages) == 1
 
 
-def test_server_errors_back_off_and_then_succeed(bare_sender: OutboxSender, sessions: sessionmaker[Session],
-                                                 sim: SlackSimulator) -> None:
+def test_server_errors_back_off_and_then_succeed(
+    bare_sender: OutboxSender, sessions: sessionmaker[Session], sim: SlackSimulator
+) -> None:
     sim.fail_next("chat.postMessage", status=500, error="internal_error")
     queue(sessions, "flaky")
     assert bare_sender.drain(NOW).retried == 1
@@ -108,8 +118,9 @@ def test_server_errors_back_off_and_then_succeed(bare_sender: OutboxSender, sess
     assert bare_sender.drain(NOW + timedelta(seconds=5)).sent == 1
 
 
-def test_permanent_errors_fail_at_once_with_the_reason(bare_sender: OutboxSender, sessions: sessionmaker[Session],
-                                                       sim: SlackSimulator) -> None:
+def test_permanent_errors_fail_at_once_with_the_reason(
+    bare_sender: OutboxSender, sessions: sessionmaker[Session], sim: SlackSimulator
+) -> None:
     queue(sessions, "ghost", channel="UNOBODY")
     assert bare_sender.drain(NOW).failed == 1
     failed = row(sessions, "ghost")
@@ -117,8 +128,9 @@ def test_permanent_errors_fail_at_once_with_the_reason(bare_sender: OutboxSender
     assert bare_sender.drain(NOW + timedelta(days=1)).failed == 0
 
 
-def test_transient_errors_give_up_after_the_last_attempt(bare_sender: OutboxSender, sessions: sessionmaker[Session],
-                                                         sim: SlackSimulator) -> None:
+def test_transient_errors_give_up_after_the_last_attempt(
+    bare_sender: OutboxSender, sessions: sessionmaker[Session], sim: SlackSimulator
+) -> None:
     sim.fail_next("chat.postMessage", status=503, error="service_unavailable", times=MAX_ATTEMPTS)
     queue(sessions, "doomed")
     later = NOW
@@ -146,8 +158,9 @@ def test_claims_never_overlap_and_expire(sessions: sessionmaker[Session]) -> Non
         assert len(claim(session, worker="d", now=NOW + LEASE + timedelta(seconds=1), limit=10)) == 5
 
 
-def test_concurrent_drains_send_each_message_exactly_once(sender: OutboxSender, sessions: sessionmaker[Session],
-                                                          sim: SlackSimulator) -> None:
+def test_concurrent_drains_send_each_message_exactly_once(
+    sender: OutboxSender, sessions: sessionmaker[Session], sim: SlackSimulator
+) -> None:
     for number in range(40):
         queue(sessions, f"fan-{number}", channel="U1" if number % 2 else "U2", text=f"n{number}")
     threads = [threading.Thread(target=sender.drain, args=(NOW,)) for _ in range(4)]

@@ -50,7 +50,9 @@ def test_reimport_updates_and_never_duplicates(session: Session) -> None:
 
 
 def test_chinese_headers_and_role_names_are_accepted() -> None:
-    rows, errors = parse_roster("Slack ID,姓名,团队,角色,语言\nU0X1,周杰,售后一组,组长,zh-CN\nU0X2,吴磊,售后一组,客服,en\n")
+    rows, errors = parse_roster(
+        "Slack ID,姓名,团队,角色,语言\nU0X1,周杰,售后一组,组长,zh-CN\nU0X2,吴磊,售后一组,客服,en\n"
+    )
     assert errors == []
     assert [(r.name, r.role) for r in rows] == [("周杰", Role.LEAD), ("吴磊", Role.AGENT)]
 
@@ -64,7 +66,7 @@ def test_chinese_headers_and_role_names_are_accepted() -> None:
         ("U0B1,Bob,T,agent,Mars/Base,,", "timezone 'Mars/Base' is unknown"),
         ("U0B1,Bob,T,agent,,fr,", "locale 'fr' must be zh-CN or en"),
         ("U0B1,Bob,T,agent,,,25:00", "lesson_time '25:00' must be HH:MM"),
-        ("U0B1,=HYPERLINK(\"x\"),T,agent", "name starts with '='"),
+        ('U0B1,=HYPERLINK("x"),T,agent', "name starts with '='"),
         ("U0B1,Bob,T", "has 3 cells, the header has 7"),
     ],
 )

@@ -7,82 +7,17 @@ mistake in one run, each naming the file, the item id and the field.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from bot.content.schema import (
-    CopingLibrary,
-    ExamBlueprint,
-    ExamFile,
-    Lesson,
-    Module,
-    Question,
-    QuestionKind,
-    Rubric,
-    RubricFile,
-)
+from bot.content.coverage import coverage_problems, stability_problems
+from bot.content.library import CONTENT_DIR, ContentError, ContentLibrary, Problem, parse_yaml
+from bot.content.schema import CopingLibrary, ExamFile, Module, QuestionKind, RubricFile
 
-CONTENT_DIR = Path(__file__).resolve().parents[2] / "content"
 MODEL = TypeVar("MODEL", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    item: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = " ".join(part for part in (self.item, self.field) if part)
-        return f"{self.file}: {where}: {self.message}" if where else f"{self.file}: {self.message}"
-
-
-class ContentError(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-@dataclass
-class ContentLibrary:
-    modules: list[Module]
-    coping: CopingLibrary
-    rubrics: list[Rubric]
-    exams: list[ExamBlueprint]
-    problems: list[Problem] = field(default_factory=list)
-
-    @cached_property
-    def lessons(self) -> dict[str, Lesson]:
-        return {lesson.id: lesson for m in self.modules for lesson in m.lessons}
-
-    @cached_property
-    def questions(self) -> dict[str, Question]:
-        return {q.id: q for m in self.modules for q in m.questions}
-
-    @cached_property
-    def curriculum(self) -> list[Lesson]:
-        """Active lessons in teaching order: module order, then lesson order."""
-        return [
-            lesson
-            for module in self.modules
-            for lesson in sorted(module.lessons, key=lambda item: item.order)
-            if not lesson.retired
-        ]
-
-    def module_of(self, lesson_id: str) -> Module:
-        return next(m for m in self.modules if any(lesson.id == lesson_id for lesson in m.lessons))
-
-    def questions_for(self, lesson_id: str) -> list[Question]:
-        return [q for q in self.questions.values() if q.lesson == lesson_id and not q.retired]
-
-    def rubric(self, rubric_id: str) -> Rubric:
-        return next(r for r in self.rubrics if r.id == rubric_id)
 
 
 def _item_id(raw: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
@@ -107,7 +42,7 @@ def _item_id(raw: Any, loc: tuple[int | str, ...]) -> tuple[str, str]:
 def _parse(path: Path, model: type[MODEL], problems: list[Problem]) -> MODEL | None:
     name = path.relative_to(path.parents[1]).as_posix() if path.parent.name == "modules" else path.name
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         problems.append(Problem(name, "", "", f"cannot be read: {exc}"))
         return None
@@ -136,6 +71,8 @@ def load_library(content_dir: Path = CONTENT_DIR, *, strict: bool = True) -> Con
         raise ContentError(problems)
     library = ContentLibrary(modules, coping, rubric_file.rubrics, exam_file.exams)
     problems.extend(cross_check(library))
+    problems.extend(coverage_problems(library))
+    problems.extend(stability_problems(library, content_dir))
     library.problems = problems
     if strict and problems:
         raise ContentError(problems)
@@ -166,12 +103,19 @@ def cross_check(library: ContentLibrary) -> list[Problem]:
     for exam in library.exams:
         for module_id, wanted in exam.single_choice.per_module.items():
             if module_id not in module_ids:
-                problems.append(Problem("exams.yaml", exam.id, "single_choice.per_module", f"unknown module {module_id}"))
+                problems.append(
+                    Problem("exams.yaml", exam.id, "single_choice.per_module", f"unknown module {module_id}")
+                )
                 continue
             module = next(m for m in library.modules if m.id == module_id)
             available = sum(1 for q in module.questions if q.kind is QuestionKind.SINGLE and not q.retired)
             if available < wanted:
                 problems.append(
-                    Problem("exams.yaml", exam.id, "single_choice.per_module", f"{module_id} has {available} single questions, needs {wanted}")
+                    Problem(
+                        "exams.yaml",
+                        exam.id,
+                        "single_choice.per_module",
+                        f"{module_id} has {available} single questions, needs {wanted}",
+                    )
                 )
     return problems

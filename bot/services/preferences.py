@@ -37,5 +37,11 @@ def save_preferences(session: Session, workspace_id: str, slack_id: str, prefs: 
         raise UserError("settings.errors.invalid")
     member = require_member(session, workspace_id, slack_id)
     member.locale, member.lesson_time, member.updated_at = prefs.locale, prefs.lesson_time, now
-    record(session, workspace_id=workspace_id, actor=slack_id, action="settings.saved", now=now,
-           detail={"locale": prefs.locale, "lesson_time": prefs.lesson_time})
+    record(
+        session,
+        workspace_id=workspace_id,
+        actor=slack_id,
+        action="settings.saved",
+        now=now,
+        detail={"locale": prefs.locale, "lesson_time": prefs.lesson_time},
+    )

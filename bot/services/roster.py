@@ -148,7 +148,10 @@ def _parse_row(number: int, record: dict[str, str]) -> tuple[RosterRow | None, s
         if not record[column]:
             return None, f"{column} is empty"
     if not SLACK_USER_ID.match(record["slack_id"]):
-        return None, f"slack_id {record['slack_id']!r} is not a Slack member id (like U0123ABCD; profile > ⋮ > Copy member ID)"
+        return (
+            None,
+            f"slack_id {record['slack_id']!r} is not a Slack member id (like U0123ABCD; profile > ⋮ > Copy member ID)",
+        )
     role = ROLE_ALIASES.get(record["role"].lower())
     if role is None:
         return None, f"role {record['role']!r} is not one of agent, lead, hr, admin"
@@ -229,7 +232,17 @@ def export_roster(session: Session, workspace_id: str) -> str:
         .order_by(Member.name)
     )
     rows = (
-        (m.slack_id, m.name, m.team.name if m.team else "", m.role, m.department, m.timezone, m.locale, m.lesson_time, m.email)
+        (
+            m.slack_id,
+            m.name,
+            m.team.name if m.team else "",
+            m.role,
+            m.department,
+            m.timezone,
+            m.locale,
+            m.lesson_time,
+            m.email,
+        )
         for m in members
     )
     return write_csv(EXPORT_COLUMNS, rows)

@@ -12,7 +12,9 @@ from bot.db.models import Workspace
 from bot.errors import UserError
 
 
-def ensure_workspace(session: Session, workspace_id: str, settings: Settings, now: datetime, name: str = "") -> Workspace:
+def ensure_workspace(
+    session: Session, workspace_id: str, settings: Settings, now: datetime, name: str = ""
+) -> Workspace:
     workspace = session.get(Workspace, workspace_id)
     if workspace is None:
         workspace = Workspace(

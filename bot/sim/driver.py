@@ -95,7 +95,9 @@ class SlackDriver:
         if signed:
             signature = self.verifier.generate_signature(timestamp=stamp, body=body)
             request_headers |= {"X-Slack-Request-Timestamp": stamp, "X-Slack-Signature": signature or ""}
-        request = urllib.request.Request(self.app_url, data=body.encode(), headers=request_headers, method="POST")
+        request = urllib.request.Request(  # noqa: S310 - an http URL we built
+            self.app_url, data=body.encode(), headers=request_headers, method="POST"
+        )
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - loopback URL we built
                 return response.status, response.read().decode()
@@ -111,8 +113,16 @@ class SlackDriver:
         return reply
 
     # ----- what people do in Slack -------------------------------------------------------
-    def command(self, user_id: str, text: str = "", *, command: str = "/coach", channel_id: str = "CGENERAL",
-                wait: float = 2.0, **post_options: Any) -> Reply:
+    def command(
+        self,
+        user_id: str,
+        text: str = "",
+        *,
+        command: str = "/coach",
+        channel_id: str = "CGENERAL",
+        wait: float = 2.0,
+        **post_options: Any,
+    ) -> Reply:
         response_url = self.sim.new_response_url()
         form = {
             "token": "deprecated",
@@ -137,8 +147,16 @@ class SlackDriver:
         status, text = self.post(body, "application/x-www-form-urlencoded", **post_options)
         return self._collect(status, text, payload.get("response_url"), wait)
 
-    def click(self, user_id: str, message: SimMessage, action_id: str, value: str | None = None,
-              *, wait: float = 2.0, **post_options: Any) -> Reply:
+    def click(
+        self,
+        user_id: str,
+        message: SimMessage,
+        action_id: str,
+        value: str | None = None,
+        *,
+        wait: float = 2.0,
+        **post_options: Any,
+    ) -> Reply:
         """Click a button of a posted message (the first with ``action_id``, or with ``value``)."""
         button = find_element(message.blocks, action_id, value)
         response_url = self.sim.new_response_url()
@@ -164,8 +182,9 @@ class SlackDriver:
         }
         return self._interaction(payload, wait, **post_options)
 
-    def click_in_view(self, user_id: str, view: JSONDict, action_id: str, value: str | None = None,
-                      *, wait: float = 1.0) -> Reply:
+    def click_in_view(
+        self, user_id: str, view: JSONDict, action_id: str, value: str | None = None, *, wait: float = 1.0
+    ) -> Reply:
         button = find_element(view.get("blocks") or [], action_id, value)
         payload = {
             "type": "block_actions",
@@ -175,13 +194,27 @@ class SlackDriver:
             "trigger_id": self.sim.new_trigger(user_id),
             "container": {"type": "view", "view_id": view.get("id", "")},
             "view": view,
-            "actions": [{"type": "button", "action_id": button["action_id"], "block_id": button.get("_block_id", ""),
-                         "value": button.get("value", ""), "action_ts": str(time.time())}],
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": button["action_id"],
+                    "block_id": button.get("_block_id", ""),
+                    "value": button.get("value", ""),
+                    "action_ts": str(time.time()),
+                }
+            ],
         }
         return self._interaction(payload, wait)
 
-    def submit(self, user_id: str, view: JSONDict, values: dict[str, dict[str, JSONDict]],
-               *, wait: float = 0.0, **post_options: Any) -> Reply:
+    def submit(
+        self,
+        user_id: str,
+        view: JSONDict,
+        values: dict[str, dict[str, JSONDict]],
+        *,
+        wait: float = 0.0,
+        **post_options: Any,
+    ) -> Reply:
         """Submit a modal; ``values`` is Slack's ``state.values`` shape (block -> action -> value)."""
         payload = {
             "type": "view_submission",
@@ -199,8 +232,9 @@ class SlackDriver:
         }
         return self._interaction(payload, wait, **post_options)
 
-    def event(self, event: JSONDict, *, event_id: str | None = None, retry_num: int | None = None,
-              **post_options: Any) -> Reply:
+    def event(
+        self, event: JSONDict, *, event_id: str | None = None, retry_num: int | None = None, **post_options: Any
+    ) -> Reply:
         envelope = {
             "token": "deprecated",
             "team_id": self.team_id,

@@ -57,7 +57,7 @@ class Failure:
 class SlackSimulator:
     """The fake Slack. ``start()`` it, point ``SLACK_API_URL`` at :attr:`api_url`."""
 
-    def __init__(self, team_id: str = "T0DEMO", bot_token: str = "xoxb-playground") -> None:
+    def __init__(self, team_id: str = "T0DEMO", bot_token: str = "xoxb-playground") -> None:  # noqa: S107
         self.team_id = team_id
         self.bot_token = bot_token
         self.users: dict[str, SimUser] = {}
@@ -119,7 +119,13 @@ class SlackSimulator:
         return user
 
     def fail_next(
-        self, method: str, *, error: str | None = None, status: int = 200, retry_after: int | None = None, times: int = 1
+        self,
+        method: str,
+        *,
+        error: str | None = None,
+        status: int = 200,
+        retry_after: int | None = None,
+        times: int = 1,
     ) -> None:
         """Make the next ``times`` calls of ``method`` fail like Slack would."""
         with self._lock:
@@ -318,15 +324,16 @@ class SlackSimulator:
         self.home[user_id] = _json(params.get("view"))
         return {"ok": True, "view": self.home[user_id]}
 
-    def api_files_getUploadURLExternal(self, params: JSONDict) -> JSONDict:  # noqa: N802 - Slack's method name
+    def api_files_getUploadURLExternal(self, params: JSONDict) -> JSONDict:
         file_id = "F" + uuid.uuid4().hex[:10].upper()
         self.files.append({"id": file_id, "filename": params.get("filename"), "content": b"", "shared": False})
         return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
 
-    def api_files_completeUploadExternal(self, params: JSONDict) -> JSONDict:  # noqa: N802 - Slack's method name
-        entries = _json(params.get("files")) if isinstance(params.get("files"), str) else params.get("files")
+    def api_files_completeUploadExternal(self, params: JSONDict) -> JSONDict:
+        raw = params.get("files")
+        entries: list[JSONDict] = json.loads(raw) if isinstance(raw, str) else list(raw or [])
         shared = []
-        for entry in entries or []:
+        for entry in entries:
             for record in self.files:
                 if record["id"] == entry.get("id"):
                     record.update(shared=True, title=entry.get("title"), channel=params.get("channel_id"))
@@ -367,7 +374,7 @@ class _Handler(BaseHTTPRequestHandler):
     sim: SlackSimulator
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the simulator records calls instead of logging them."""
 
     def _read_body(self) -> bytes:
@@ -384,7 +391,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def do_POST(self) -> None:  # noqa: N802 - stdlib name
+    def do_POST(self) -> None:
         path = urlparse(self.path).path
         raw = self._read_body()
         if path.startswith("/api/"):

@@ -27,8 +27,14 @@ def submit_settings(ack: Any, body: dict[str, Any], view: dict[str, Any], contex
             now = deps.now()
             save_preferences(session, request.workspace_id, request.user_id, Preferences(locale, lesson_time), now)
             confirmation = deps.renderer.message("settings_saved", locale, lesson_time=lesson_time)
-            post_message(session, workspace_id=request.workspace_id, channel=request.user_id, message=confirmation,
-                         dedupe_key=f"settings-saved:{request.user_id}:{view.get('id')}", now=now)
+            post_message(
+                session,
+                workspace_id=request.workspace_id,
+                channel=request.user_id,
+                message=confirmation,
+                dedupe_key=f"settings-saved:{request.user_id}:{view.get('id')}",
+                now=now,
+            )
     except UserError as error:
         ack(response_action="errors", errors={"locale": request.t(error.key, **error.params)})
         return

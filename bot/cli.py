@@ -1,0 +1,271 @@
+"""The `coachbot` command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from bot.config import Settings, SettingsError, load_settings
+from bot.errors import UserError
+from bot.i18n import Catalog
+
+app = typer.Typer(help="Coachbot: training and wellbeing for customer-service teams, in Slack.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+roster_app = typer.Typer(help="Import and export the member roster.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
+content_app = typer.Typer(help="The training content library.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(roster_app, name="roster")
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(content_app, name="content")
+
+console = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+NO_TOKENS = """\
+No Slack tokens are set, so Coachbot cannot connect to a workspace.
+To connect one: create an app from manifest.yml at https://api.slack.com/apps,
+install it, then set SLACK_BOT_TOKEN (xoxb-...) and either SLACK_APP_TOKEN (xapp-...,
+Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode). See README.md, "Connect a workspace".
+Meanwhile, `coachbot shell` lets you try everything against the built-in simulator."""
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        err.print(f"[red]Configuration error:[/red] {error}")
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]{message}[/red]")
+    return typer.Exit(code)
+
+
+def _user_error(error: UserError, settings: Settings) -> typer.Exit:
+    return _fail(Catalog.load().t(settings.locale, error.key, **error.params))
+
+
+def _setup_logging(verbose: bool = False) -> None:
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+@app.command()
+def run(
+    playground_without_tokens: Annotated[
+        bool, typer.Option(help="Start the playground shell when no Slack tokens are configured.")
+    ] = False,
+    port: Annotated[int, typer.Option(envvar="PORT", help="HTTP port when running in HTTP mode.")] = 3000,
+) -> None:
+    """Connect to Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP mode with a signing secret."""
+    settings = _settings()
+    if not settings.slack_bot_token:
+        console.print(NO_TOKENS)
+        if playground_without_tokens:
+            console.print("\nStarting the playground now.\n")
+            shell(user="UAGENT1")
+            return
+        raise typer.Exit(1)
+    if not settings.slack_app_token:
+        if not settings.slack_signing_secret:
+            raise _fail("SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)", 2)
+        serve(port=port, host="0.0.0.0")  # noqa: S104 - a server for Slack to reach
+        return
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.runtime import Runtime
+
+    _setup_logging()
+    runtime = Runtime(settings)
+    runtime.start_background()
+    console.print("Coachbot is connecting to Slack in Socket Mode. Ctrl+C stops it.")
+    try:
+        SocketModeHandler(runtime.app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+    finally:
+        runtime.stop()
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(envvar="PORT")] = 3000,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+) -> None:
+    """HTTP mode: POST /slack/events for Slack, GET /healthz for load balancers (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from bot.runtime import Runtime
+    from bot.web import CoachbotWSGI
+
+    settings = _settings()
+    if not settings.slack_bot_token or not settings.slack_signing_secret:
+        raise _fail("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: both are required for HTTP mode", 2)
+    _setup_logging()
+    runtime = Runtime(settings)
+    runtime.start_background()
+    console.print(f"Coachbot listens on http://{host}:{port}/slack/events (health: /healthz).")
+    try:
+        waitress_serve(CoachbotWSGI(runtime.app, runtime.sessions), host=host, port=port, threads=8)
+    finally:
+        runtime.stop()
+
+
+@app.command()
+def shell(
+    user: Annotated[str, typer.Option("--as", help="Demo user to act as (see `users` inside).")] = "UAGENT1",
+) -> None:
+    """The playground: the real app against the built-in Slack simulator, with demo people."""
+    from bot.playground import DEMO_USERS, Playground
+    from bot.shell import run_shell
+
+    if user not in {u.slack_id for u in DEMO_USERS}:
+        raise _fail(f"--as {user}: not a demo user; choose one of {', '.join(u.slack_id for u in DEMO_USERS)}", 2)
+    logging.basicConfig(level=logging.WARNING)
+    with Playground(_settings()) as playground:
+        run_shell(playground, user, console=console)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from bot.db.engine import make_engine
+    from bot.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(make_engine(settings.database_url), revision)
+    console.print(f"Database is at revision {revision}.")
+
+
+@roster_app.command("import")
+def roster_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    workspace: Annotated[str | None, typer.Option(help="Slack team id (T…); needed when there are several.")] = None,
+) -> None:
+    """Import members from CSV: slack_id,name,team,role (+ department,timezone,locale,lesson_time,email)."""
+    from bot.runtime import Runtime
+    from bot.services.csv_safety import decode_upload
+    from bot.services.roster import import_roster
+
+    settings = _settings()
+    try:
+        text = decode_upload(file.read_bytes())
+    except ValueError as error:
+        raise _fail(f"{file}: {error}") from None
+    runtime = Runtime(settings)
+    session = runtime.sessions()
+    try:
+        workspace_id = _workspace_id(session, workspace, settings)
+        report = import_roster(session, workspace_id, text, datetime.now(UTC))
+        if not report.ok:
+            session.rollback()
+            err.print(f"[red]{file}: nothing was imported; fix these rows and run the import again:[/red]")
+            for problem in report.errors:
+                err.print(f"  {problem}")
+            raise typer.Exit(1)
+        session.commit()
+    except UserError as error:
+        raise _user_error(error, settings) from None
+    finally:
+        session.close()
+    console.print(
+        f"Imported {report.created + report.updated} members into {workspace_id}: "
+        f"{report.created} new, {report.updated} updated, {report.teams_created} new teams."
+    )
+
+
+@roster_app.command("export")
+def roster_export(
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+    workspace: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Export active members as CSV (the import format)."""
+    from bot.runtime import Runtime
+    from bot.services.roster import export_roster
+
+    settings = _settings()
+    runtime = Runtime(settings)
+    with runtime.sessions() as session:
+        try:
+            data = export_roster(session, _workspace_id(session, workspace, settings))
+        except UserError as error:
+            raise _user_error(error, settings) from None
+    if out:
+        out.write_text(data, encoding="utf-8")
+        console.print(f"Wrote {out}.")
+    else:
+        sys.stdout.write(data)
+
+
+def _workspace_id(session: object, explicit: str | None, settings: Settings) -> str:
+    from sqlalchemy.orm import Session
+
+    from bot.services.workspaces import ensure_workspace, only_workspace
+
+    assert isinstance(session, Session)
+    if explicit:
+        return ensure_workspace(session, explicit, settings, datetime.now(UTC)).id
+    return only_workspace(session).id
+
+
+@jobs_app.command("tick")
+def jobs_tick(
+    now: Annotated[str | None, typer.Option(help="Act as if it were this instant (ISO 8601, with offset).")] = None,
+) -> None:
+    """Run every due job once and deliver the outbox; --now time-travels."""
+    from bot.runtime import Runtime
+
+    settings = _settings()
+    if now:
+        try:
+            instant = datetime.fromisoformat(now)
+        except ValueError:
+            raise _fail(f"--now {now!r}: use ISO 8601, e.g. 2026-03-02T09:30:00+08:00", 2) from None
+        if instant.tzinfo is None:
+            raise _fail(f"--now {now!r}: add a UTC offset, e.g. +08:00 or Z", 2)
+    else:
+        instant = datetime.now(UTC)
+    results = Runtime(settings).tick(instant)
+    table = Table("job", "result", title=f"Jobs at {instant.isoformat()}")
+    for name, value in results.items():
+        table.add_row(name, str(value))
+    console.print(table)
+
+
+@content_app.command("check")
+def content_check() -> None:
+    """Validate the content library and print its coverage; exit 1 on any problem."""
+    from bot.content.coverage import coverage_rows
+    from bot.content.library import ContentError
+    from bot.content.loader import load_library
+
+    try:
+        library = load_library(strict=False)
+    except ContentError as error:
+        for problem in error.problems:
+            err.print(f"[red]✗[/red] {problem}")
+        raise typer.Exit(1) from None
+    table = Table(title="Content coverage")
+    table.add_column("module", no_wrap=True, min_width=18)
+    for heading in ("lessons", "questions", "single", "multi", "t/f", "scenario"):
+        table.add_column(heading, justify="right")
+    for row in coverage_rows(library):
+        table.add_row(*[str(cell) for cell in row])
+    console.print(table)
+    if library.problems:
+        for problem in library.problems:
+            err.print(f"[red]✗[/red] {problem}")
+        raise typer.Exit(1)
+    console.print(f"[green]✓[/green] {len(library.lessons)} lessons and {len(library.questions)} questions are valid.")
+
+
+def main() -> None:
+    app()
