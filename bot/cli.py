@@ -131,7 +131,7 @@ def shell(
         raise _fail(f"--as {user}: not a demo user; choose one of {', '.join(u.slack_id for u in DEMO_USERS)}", 2)
     logging.basicConfig(level=logging.WARNING)
     with Playground(_settings()) as playground:
-        run_shell(playground, user, console=console)
+        run_shell(playground, user, console=Console(highlight=False))
 
 
 @db_app.command("upgrade")

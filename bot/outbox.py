@@ -2,7 +2,7 @@
 
 A message is a row keyed by ``(workspace_id, dedupe_key)``; inserting the same key twice
 is a no-op, so a retried request or a re-run job never doubles a message. Senders claim
-rows with one ``UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING``,
+rows with one ``WITH due AS (SELECT ... FOR UPDATE SKIP LOCKED) UPDATE ... RETURNING``,
 so several processes drain the same table without sending a row twice; a claim is a
 lease, and a sender that dies mid-send leaves rows that another picks up after it expires.
 """
@@ -97,17 +97,19 @@ def _claimable(now: datetime) -> Any:
 
 def claim(session: Session, *, worker: str, now: datetime, limit: int = 100) -> list[OutboxMessage]:
     """Lease up to ``limit`` due rows to ``worker`` in one statement (commit afterwards)."""
+    # A CTE, not a plain IN (subquery): PostgreSQL may re-run a LIMITed subquery inside
+    # IN and lock more rows than asked; a CTE with FOR UPDATE is evaluated exactly once.
     due = (
         select(OutboxMessage.id)
         .where(_claimable(now))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
-        .scalar_subquery()
+        .cte("due")
     )
     statement = (
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(due), _claimable(now))
+        .where(OutboxMessage.id.in_(select(due.c.id)), _claimable(now))
         .values(
             status=OutboxStatus.SENDING,
             claimed_by=worker,

@@ -8,6 +8,7 @@ links, whatever a template author forgets. Catalog strings (``t(...)``) are trus
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,11 +38,20 @@ class Message:
         return {"text": self.text, "blocks": self.blocks}
 
 
+# Characters YAML refuses raw or reads as line breaks; JSON leaves them raw, so escape them.
+_YAML_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+def _scalar(text: str) -> str:
+    encoded = json.dumps(text, ensure_ascii=False)
+    return _YAML_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", encoded)
+
+
 def _finalize(value: object) -> str:
     if isinstance(value, Trusted):
-        return json.dumps(str(value), ensure_ascii=False)
+        return _scalar(str(value))
     if isinstance(value, str):
-        return json.dumps(slack_escape(value), ensure_ascii=False)
+        return _scalar(slack_escape(value))
     return json.dumps(value, ensure_ascii=False, default=str)
 
 

@@ -183,6 +183,7 @@ class Shell:
             self.render_block(block, body, message, view)
         if not blocks and text:
             body.append(_plain(text))
+        body.rstrip()
         self.console.print(Panel(body, title=title, title_align="left", expand=False))
 
     def render_block(self, block: JSONDict, out: Text, message: SimMessage | None, view: JSONDict | None) -> None:

@@ -1,0 +1,58 @@
+"""The playground shell, scripted through stdin as a demo would be."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SCRIPT = """\
+/coach help
+home
+1
+2
+07:15
+/coach nonsense
+as ULEAD01
+/coach help
+quit
+"""
+
+
+def run_shell(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACHBOT_", "DATABASE_URL"))}
+    env["COLUMNS"] = "120"
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "shell", *args],
+        input=script, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False,
+    )
+
+
+def test_a_scripted_session_prints_a_readable_transcript(tmp_path: Path) -> None:
+    result = run_shell(tmp_path, SCRIPT, "--as", "UAGENT5")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "[UAGENT5] > /coach help" in out and "Coachbot — what I can do" in out
+    assert "[1] Settings" in out
+    assert "Language [en]: 2" in out and "Submitted." in out
+    assert "Saved. Your daily lesson will arrive at 07:15" in out
+    assert "I don't know `nonsense`" in out
+    assert "You are now 李娜 (ULEAD01)." in out and "Coachbot 能帮你做什么" in out
+    assert (tmp_path / "coachbot.db").exists()
+
+
+def test_unknown_demo_user_is_refused(tmp_path: Path) -> None:
+    result = run_shell(tmp_path, "quit\n", "--as", "UNOBODY")
+    assert result.returncode == 2
+    assert "not a demo user" in result.stderr
+
+
+def test_make_run_without_tokens_falls_back_to_the_playground(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACHBOT_", "DATABASE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run", "--playground-without-tokens"],
+        input="/coach help\nquit\n", capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "No Slack tokens are set" in result.stdout and "Coachbot 能帮你做什么" in result.stdout
