@@ -18,8 +18,15 @@ def test_tick_delivers_what_is_due_and_forgets_old_event_ids(playground: Playgro
     with runtime.sessions.begin() as session:
         first_delivery(session, "EvOLD", "T0DEMO", NOW - timedelta(days=3))
         first_delivery(session, "EvNEW", "T0DEMO", NOW)
-        enqueue(session, workspace_id="T0DEMO", dedupe_key="later", method="chat.postMessage",
-                payload={"channel": "UAGENT1", "text": "later"}, now=NOW, not_before=NOW + timedelta(hours=1))
+        enqueue(
+            session,
+            workspace_id="T0DEMO",
+            dedupe_key="later",
+            method="chat.postMessage",
+            payload={"channel": "UAGENT1", "text": "later"},
+            now=NOW,
+            not_before=NOW + timedelta(hours=1),
+        )
     results = runtime.tick(NOW)
     assert results["housekeeping"] == 1 and results["sent"] == 0
     assert runtime.tick(NOW + timedelta(hours=1))["sent"] == 1
@@ -43,8 +50,14 @@ def test_without_a_token_queued_messages_wait_instead_of_failing(playground: Pla
 
     offline = Runtime(playground.settings.model_copy(update={"slack_bot_token": None}))
     with offline.sessions.begin() as session:
-        enqueue(session, workspace_id="T0DEMO", dedupe_key="wait", method="chat.postMessage",
-                payload={"channel": "UAGENT1", "text": "wait"}, now=NOW)
+        enqueue(
+            session,
+            workspace_id="T0DEMO",
+            dedupe_key="wait",
+            method="chat.postMessage",
+            payload={"channel": "UAGENT1", "text": "wait"},
+            now=NOW,
+        )
     offline.tick(NOW)
     with offline.sessions() as session:
         status = session.scalar(select(OutboxMessage.status).where(OutboxMessage.dedupe_key == "wait"))

@@ -49,8 +49,14 @@ def queue(sessions: sessionmaker[Session], count: int) -> None:
     with sessions.begin() as session:
         factories.workspace(session, NOW)
         for number in range(count):
-            enqueue(session, workspace_id="T0TEST", dedupe_key=f"m{number}", method="chat.postMessage",
-                    payload={"channel": "U1", "text": f"n{number}"}, now=NOW)
+            enqueue(
+                session,
+                workspace_id="T0TEST",
+                dedupe_key=f"m{number}",
+                method="chat.postMessage",
+                payload={"channel": "U1", "text": f"n{number}"},
+                now=NOW,
+            )
 
 
 def test_migrations_match_the_models_and_downgrade(pg_engine: Engine) -> None:
@@ -101,7 +107,9 @@ def test_several_senders_deliver_each_message_exactly_once(pg_sessions: sessionm
 def test_roster_import_works_on_postgres(pg_sessions: sessionmaker[Session]) -> None:
     with pg_sessions.begin() as session:
         factories.workspace(session, NOW)
-        report = import_roster(session, "T0TEST", "slack_id,name,team,role\nU0A1,李娜,一组,lead\nU0A2,王芳,一组,agent\n", NOW)
+        report = import_roster(
+            session, "T0TEST", "slack_id,name,team,role\nU0A1,李娜,一组,lead\nU0A2,王芳,一组,agent\n", NOW
+        )
         assert report.ok
     with pg_sessions() as session:
         assert {m.name for m in session.scalars(select(Member))} == {"李娜", "王芳"}

@@ -60,8 +60,16 @@ def test_catalog_parameters_are_escaped_but_catalog_markup_is_kept(renderer: Ren
 
 @pytest.mark.parametrize(
     ("candidates", "expected"),
-    [(("en", "zh-CN"), "en"), ((None, "zh-CN"), "zh-CN"), ((None, "zh-TW"), "zh-CN"), (("en-GB",), "en"),
-     ((None, None), "en"), (("fr-FR", "zh-CN"), "zh-CN")],
+    [
+        (("en", "zh-CN"), "en"),
+        ((None, "zh-CN"), "zh-CN"),
+        ((None, "zh-TW"), "zh-CN"),
+        (("en-GB",), "en"),
+        ((None, None), "en"),
+        (("fr-FR", "zh-CN"), "zh-CN"),
+    ],
 )
-def test_language_precedence_member_then_slack_then_workspace(candidates: tuple[str | None, ...], expected: str) -> None:
+def test_language_precedence_member_then_slack_then_workspace(
+    candidates: tuple[str | None, ...], expected: str
+) -> None:
     assert resolve_locale(*candidates) == expected

@@ -25,7 +25,13 @@ def run_shell(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedPr
     env["COLUMNS"] = "120"
     return subprocess.run(
         [sys.executable, "-m", "bot", "shell", *args],
-        input=script, capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False,
+        input=script,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
     )
 
 
@@ -52,7 +58,13 @@ def test_make_run_without_tokens_falls_back_to_the_playground(tmp_path: Path) ->
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACHBOT_", "DATABASE_URL"))}
     result = subprocess.run(
         [sys.executable, "-m", "bot", "run", "--playground-without-tokens"],
-        input="/coach help\nquit\n", capture_output=True, text=True, cwd=tmp_path, env=env, timeout=120, check=False,
+        input="/coach help\nquit\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "No Slack tokens are set" in result.stdout and "Coachbot 能帮你做什么" in result.stdout
