@@ -24,10 +24,22 @@ class Subcommand:
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("help"),
+    Subcommand("lesson"),
+    Subcommand("quiz"),
+    Subcommand("streak"),
     Subcommand("settings"),
+    Subcommand("team", frozenset({Role.LEAD})),
 )
 BY_NAME = {sub.name: sub for sub in SUBCOMMANDS}
-ALIASES = {"帮助": "help", "设置": "settings", "?": "help"}
+ALIASES = {
+    "帮助": "help",
+    "设置": "settings",
+    "?": "help",
+    "课程": "lesson",
+    "测验": "quiz",
+    "练习": "quiz",
+    "连续": "streak",
+}
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
+from bot.content.library import ContentLibrary
+from bot.content.loader import content_library
 from bot.render import Renderer
 
 
@@ -27,6 +29,10 @@ class Deps:
 
     def now(self) -> datetime:
         return self.clock()
+
+    @property
+    def library(self) -> ContentLibrary:
+        return content_library()
 
 
 CONTEXT_KEY = "coachbot"

@@ -55,6 +55,21 @@ def _finalize(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+def lines(*parts: object, sep: str = "\n") -> Trusted:
+    """Join pieces into one mrkdwn text, escaping the ones that are not already trusted."""
+    return Trusted(sep.join(slack_escape(part) for part in parts if part is not None and part != ""))
+
+
+def bar(ratio: float | None, width: int = 10) -> str:
+    """A small text bar for mastery: ▓▓▓▓▓▓░░░░."""
+    filled = round((ratio or 0) * width)
+    return "▓" * filled + "░" * (width - filled)
+
+
+def percent(ratio: float | None) -> str:
+    return "—" if ratio is None else f"{round(ratio * 100)}%"
+
+
 class Renderer:
     def __init__(self, catalog: Catalog | None = None, templates_dir: Path = TEMPLATES_DIR) -> None:
         self.catalog = catalog or Catalog.load()
@@ -66,6 +81,9 @@ class Renderer:
             lstrip_blocks=True,
             autoescape=False,  # noqa: S701 - output is YAML, escaping is done by _finalize
         )
+        self.env.globals["lines"] = lines
+        self.env.filters["bar"] = bar
+        self.env.filters["percent"] = percent
 
     def t(self, locale: str, key: str, **params: object) -> Trusted:
         return self.catalog.t(locale, key, **params)

@@ -50,7 +50,9 @@ class Runtime:
         return self.client
 
     def job_context(self, now: datetime | None = None) -> JobContext:
-        return JobContext(self.settings, self.sessions, self.renderer, self.sender, now or self.deps.now())
+        return JobContext(
+            self.settings, self.sessions, self.renderer, self.sender, now or self.deps.now(), self.client_for
+        )
 
     def tick(self, now: datetime | None = None) -> dict[str, int]:
         return run_due_jobs(self.job_context(now))

@@ -134,9 +134,27 @@ class Shell:
         target = self.clickables[number - 1]
         action_id, value = target.element["action_id"], target.element.get("value")
         if target.message is not None:
-            self.show_reply(self.driver.click(self.user, target.message, action_id, value))
+            state = self.tick_boxes(target.message.blocks)
+            self.show_reply(self.driver.click(self.user, target.message, action_id, value, state=state))
         elif target.view is not None:
             self.show_reply(self.driver.click_in_view(self.user, target.view, action_id, value))
+
+    def tick_boxes(self, blocks: list[JSONDict]) -> JSONDict | None:
+        """Checkboxes in the message are filled in before its button is pressed, as in Slack."""
+        for block in blocks:
+            for element in block.get("elements") or []:
+                if element.get("type") != "checkboxes":
+                    continue
+                values = [o["value"] for o in element.get("options") or []]
+                answer = self.read(f"Tick options ({', '.join(values)}; comma-separated): ") or ""
+                picked = [v.strip().lower() for v in answer.split(",") if v.strip().lower() in values]
+                selected = [{"value": v} for v in picked]
+                return {
+                    block.get("block_id", ""): {
+                        element["action_id"]: {"type": "checkboxes", "selected_options": selected}
+                    }
+                }
+        return None
 
     def after_action(self) -> None:
         sim = self.playground.sim
@@ -202,6 +220,9 @@ class Shell:
                     out.append(_plain(element["text"]) + "\n", style="dim")
                 elif element.get("type") == "image":
                     out.append(f"[image: {element.get('alt_text', '')}]\n", style="dim")
+                elif element.get("type") == "checkboxes":
+                    boxes = "  ".join("☐ " + _plain(o["text"]["text"]) for o in element.get("options") or [])
+                    out.append(boxes + "   ")
                 elif element.get("action_id"):
                     self.clickables.append(Clickable(element, message, view))
                     label = _plain(element.get("text", {}).get("text", element["action_id"]))

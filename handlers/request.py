@@ -18,7 +18,7 @@ from bot.deps import Deps
 from bot.errors import UserError
 from bot.i18n import resolve_locale
 from bot.render import Message
-from bot.services.members import find_member, require_member, require_role
+from bot.services.members import find_member, member_locale, require_member, require_role
 from bot.services.workspaces import ensure_workspace
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ class SlackRequest:
         with deps.sessions.begin() as session:
             workspace = ensure_workspace(session, workspace_id, deps.settings, deps.now())
             member = find_member(session, workspace_id, user_id)
-            locale = resolve_locale(member.locale if member else None, workspace.locale)
+            locale = member_locale(member, workspace) if member else resolve_locale(workspace.locale)
         return cls(deps, workspace_id, user_id, locale, member, **extra)
 
     # ----- permissions -----------------------------------------------------------------

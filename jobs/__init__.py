@@ -9,6 +9,9 @@ from dataclasses import dataclass
 
 from jobs.context import JobContext
 from jobs.housekeeping import forget_old_events
+from jobs.lead_summary import send_lead_summaries
+from jobs.lessons import dispatch_lessons
+from jobs.profiles import sync_profiles
 
 
 @dataclass(frozen=True)
@@ -17,7 +20,12 @@ class Job:
     run: Callable[[JobContext], int]
 
 
-JOBS: tuple[Job, ...] = (Job("housekeeping", forget_old_events),)
+JOBS: tuple[Job, ...] = (
+    Job("profiles", sync_profiles),
+    Job("lessons", dispatch_lessons),
+    Job("lead_summaries", send_lead_summaries),
+    Job("housekeeping", forget_old_events),
+)
 
 
 def run_due_jobs(ctx: JobContext) -> dict[str, int]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import Settings
@@ -19,3 +21,4 @@ class JobContext:
     renderer: Renderer
     sender: OutboxSender
     now: datetime
+    client_for: Callable[[str], WebClient]

@@ -19,7 +19,7 @@ from jobs.context import JobContext
 
 log = logging.getLogger(__name__)
 
-TICK_SECONDS = 30
+TICK_SECONDS = 60  # the lesson dispatch runs every minute
 PUMP_IDLE_SECONDS = 2.0
 
 

@@ -10,7 +10,9 @@ from bot.db.models import OutboxMessage, OutboxStatus, ProcessedEvent
 from bot.outbox import enqueue
 from bot.playground import Playground
 from bot.services.events import first_delivery
-from tests.conftest import NOW
+from tests.conftest import NOW as MONDAY_MORNING
+
+NOW = MONDAY_MORNING + timedelta(hours=12)  # 21:30 in Shanghai: no lessons are due
 
 
 def test_tick_delivers_what_is_due_and_forgets_old_event_ids(playground: Playground) -> None:

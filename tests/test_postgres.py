@@ -113,3 +113,22 @@ def test_roster_import_works_on_postgres(pg_sessions: sessionmaker[Session]) -> 
         assert report.ok
     with pg_sessions() as session:
         assert {m.name for m in session.scalars(select(Member))} == {"李娜", "王芳"}
+
+
+def test_two_concurrent_ticks_deliver_one_lesson_each_on_postgres(server_url: str, tmp_path: object) -> None:
+    from bot.config import load_settings
+    from bot.playground import Playground
+    from tests.learning_helpers import SHANGHAI_0930, lesson_cards
+
+    with fresh_database(server_url) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        with Playground(load_settings(DATABASE_URL=url)) as playground:
+            ticks = [threading.Thread(target=playground.runtime.tick, args=(SHANGHAI_0930,)) for _ in range(3)]
+            for tick in ticks:
+                tick.start()
+            for tick in ticks:
+                tick.join()
+            for user in ("UAGENT1", "UAGENT2", "UAGENT3", "UAGENT4", "UAGENT5"):
+                assert len(lesson_cards(playground, user)) == 1, user

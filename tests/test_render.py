@@ -2,21 +2,58 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.commands import SUBCOMMANDS
+from bot.content.loader import content_library
+from bot.content.schema import QuestionKind
 from bot.i18n import LOCALES, Catalog, resolve_locale
 from bot.render import TEMPLATES_DIR, Renderer
+from bot.services.progress import ModuleStats, TeamProgress
 
-CONTEXTS = {
+LIBRARY = content_library()
+QUESTIONS = {kind: next(q for q in LIBRARY.questions.values() if q.kind is kind) for kind in QuestionKind}
+PROGRESS = TeamProgress(["一组"], 4, [ModuleStats(m.id, 10, 7, {1, 2}) for m in LIBRARY.modules], [], [])
+CONTEXTS: dict[str, dict[str, Any]] = {
     "error": {"text": "oops"},
+    "notice": {"text": "fine"},
+    "lesson_card": {
+        "lesson": LIBRARY.curriculum[0],
+        "module": LIBRARY.modules[0],
+        "number": 1,
+        "total": 6,
+        "footer": True,
+        "intro": "",
+    },
+    "quiz_question": {
+        "item_id": 7,
+        "question": QUESTIONS[QuestionKind.MULTIPLE],
+        "number": 1,
+        "total": 3,
+        "practice": False,
+        "review": True,
+    },
+    "quiz_result": {"question": QUESTIONS[QuestionKind.SCENARIO], "chosen": ["a"], "correct": False, "streak": 3},
+    "team_progress": {
+        "progress": PROGRESS,
+        "modules": {m.id: m for m in LIBRARY.modules},
+        "weakest_titles": [],
+        "weekly": True,
+        "inactive_days": 5,
+    },
     "help": {"commands": [s.name for s in SUBCOMMANDS], "in_roster": False},
-    "settings_modal": {"language": "en", "lesson_time": "09:30", "timezone": "Asia/Shanghai"},
-    "settings_saved": {"lesson_time": "09:30"},
-    "home": {"name": "Ann", "in_roster": True, "commands": ["help"]},
+    "settings_modal": {
+        "language": "en",
+        "lesson_time": "09:30",
+        "timezone": "Asia/Shanghai",
+        "paused_until": "2026-03-09",
+    },
+    "settings_saved": {"lesson_time": "09:30", "paused_until": "2026-03-09"},
+    "home": {"name": "Ann", "in_roster": False, "commands": ["help"], "learning": None, "certificate": None},
 }
 VIEWS = {"settings_modal", "home"}
 
@@ -50,6 +87,27 @@ def test_any_user_text_is_escaped_and_stays_valid(text: str) -> None:
     assert "<" not in rendered and ">" not in rendered
     assert rendered.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == text
     json.dumps(message.as_payload())
+
+
+@pytest.mark.parametrize("kind", list(QuestionKind))
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_question_kind_renders_with_answer_controls(renderer: Renderer, kind: QuestionKind, locale: str) -> None:
+    message = renderer.message("quiz_question", locale, **{**CONTEXTS["quiz_question"], "question": QUESTIONS[kind]})
+    actions = [e["action_id"] for b in message.blocks if b["type"] == "actions" for e in b["elements"]]
+    if kind is QuestionKind.MULTIPLE:
+        assert actions == ["quiz_choices", "quiz_submit"]
+    else:
+        assert actions == [f"quiz_answer_{o.id}" for o in QUESTIONS[kind].options]
+
+
+def test_every_question_in_the_library_renders(renderer: Renderer) -> None:
+    for question in LIBRARY.questions.values():
+        for locale in LOCALES:
+            renderer.message("quiz_question", locale, **{**CONTEXTS["quiz_question"], "question": question})
+            renderer.message("quiz_result", locale, **{**CONTEXTS["quiz_result"], "question": question})
+    for lesson in LIBRARY.curriculum:
+        for locale in LOCALES:
+            renderer.message("lesson_card", locale, **{**CONTEXTS["lesson_card"], "lesson": lesson})
 
 
 def test_catalog_parameters_are_escaped_but_catalog_markup_is_kept(renderer: Renderer) -> None:

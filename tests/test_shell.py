@@ -13,7 +13,10 @@ home
 1
 2
 07:15
+
 /coach nonsense
+tick 2026-03-02T09:30+08:00
+2
 as ULEAD01
 /coach help
 quit
@@ -44,6 +47,8 @@ def test_a_scripted_session_prints_a_readable_transcript(tmp_path: Path) -> None
     assert "Language [en]: 2" in out and "Submitted." in out
     assert "Saved. Your daily lesson will arrive at 07:15" in out
     assert "I don't know `nonsense`" in out
+    assert "Today's lesson" in out or "lesson 1 of" in out
+    assert "Question 1/" in out and ("Correct!" in out or "Not quite." in out) and "Why:" in out
     assert "You are now 李娜 (ULEAD01)." in out and "Coachbot 能帮你做什么" in out
     assert (tmp_path / "coachbot.db").exists()
 

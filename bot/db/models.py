@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from bot.db.types import UTCDateTime
@@ -39,6 +39,9 @@ class Workspace(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     hr_channel: Mapped[str | None] = mapped_column(String(32))
     lesson_time: Mapped[str] = mapped_column(String(5), default="09:30")
+    working_days: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")  # Monday = 0
+    holiday_country: Mapped[str | None] = mapped_column(String(8), default="CN")
+    lead_weekly_summary: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
 
 
@@ -71,6 +74,10 @@ class Member(Base):
     locale: Mapped[str | None] = mapped_column(String(8))
     lesson_time: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    slack_tz: Mapped[str | None] = mapped_column(String(64))  # from users.info; wins over the roster's
+    slack_locale: Mapped[str | None] = mapped_column(String(16))
+    profile_synced_at: Mapped[datetime | None]
+    paused_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -150,25 +150,36 @@ class SlackDriver:
     def click(
         self,
         user_id: str,
-        message: SimMessage,
+        message: SimMessage | JSONDict,
         action_id: str,
         value: str | None = None,
         *,
+        state: JSONDict | None = None,
         wait: float = 2.0,
         **post_options: Any,
     ) -> Reply:
-        """Click a button of a posted message (the first with ``action_id``, or with ``value``)."""
-        button = find_element(message.blocks, action_id, value)
-        response_url = self.sim.new_response_url()
+        """Click a button of a message: a posted one, or an ephemeral reply (a dict from ``Reply.messages``).
+
+        The first element with ``action_id`` (and ``value``) is clicked; ``state`` is the
+        message's ``state.values`` (ticked checkboxes), sent along as Slack does.
+        """
+        if isinstance(message, SimMessage):
+            blocks, channel, ts, text = message.blocks, message.channel, message.ts, message.text
+            response_url = self.sim.new_response_url(origin=(channel, ts))
+        else:
+            blocks, channel, ts, text = message.get("blocks") or [], "CGENERAL", "", str(message.get("text") or "")
+            response_url = self.sim.new_response_url()
+        button = find_element(blocks, action_id, value)
         payload = {
             "type": "block_actions",
             "team": {"id": self.team_id, "domain": "demo"},
             "user": {"id": user_id, "team_id": self.team_id},
             "api_app_id": "ACOACHBOT",
             "trigger_id": self.sim.new_trigger(user_id),
-            "container": {"type": "message", "channel_id": message.channel, "message_ts": message.ts},
-            "channel": {"id": message.channel},
-            "message": {"ts": message.ts, "text": message.text, "blocks": message.blocks},
+            "container": {"type": "message", "channel_id": channel, "message_ts": ts, "is_ephemeral": not ts},
+            "channel": {"id": channel},
+            "message": {"ts": ts, "text": text, "blocks": blocks},
+            "state": {"values": state or {}},
             "response_url": response_url,
             "actions": [
                 {

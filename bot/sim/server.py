@@ -70,6 +70,7 @@ class SlackSimulator:
         self.triggers: dict[str, str] = {}  # trigger id -> user
         self.opened_views: list[JSONDict] = []
         self.rate_limiter: RateLimiter | None = None
+        self._origins: dict[str, tuple[str, str]] = {}
         self._failures: dict[str, deque[Failure]] = {}
         self._ts = itertools.count(1)
         self._lock = threading.RLock()
@@ -132,10 +133,13 @@ class SlackSimulator:
             queue = self._failures.setdefault(method, deque())
             queue.extend(Failure(error, status, retry_after) for _ in range(times))
 
-    def new_response_url(self) -> str:
+    def new_response_url(self, origin: tuple[str, str] | None = None) -> str:
+        """A response_url; with ``origin`` (channel, ts) a reply can replace that message, as in Slack."""
         key = uuid.uuid4().hex
         with self._lock:
             self.responses[key] = []
+            if origin:
+                self._origins[key] = origin
         return f"{self.base_url}/response/{key}"
 
     def new_trigger(self, user_id: str) -> str:
@@ -352,6 +356,12 @@ class SlackSimulator:
             if key not in self.responses:
                 return False
             self.responses[key].append(payload)
+            origin = self._origins.get(key)
+            message = self.find_message(*origin) if origin else None
+            if message is not None and payload.get("replace_original") and payload.get("response_type") != "ephemeral":
+                message.history.append({"text": message.text, "blocks": message.blocks})
+                message.text = str(payload.get("text") or message.text)
+                message.blocks = _blocks(payload.get("blocks"))
             self._changed.notify_all()
             return True
 

@@ -8,6 +8,7 @@ from typing import Any
 from bot.commands import BY_NAME, Invocation, parse
 from bot.deps import deps_of
 from handlers.commands import help as help_command
+from handlers.commands import lesson, quiz, streak, team
 from handlers.commands import settings as settings_command
 from handlers.request import SlackRequest, answering
 
@@ -15,7 +16,11 @@ Runner = Callable[[SlackRequest, Invocation, Any], None]
 
 RUNNERS: dict[str, Runner] = {
     "help": help_command.run,
+    "lesson": lesson.run,
+    "quiz": quiz.run,
+    "streak": streak.run,
     "settings": settings_command.run,
+    "team": team.run,
 }
 
 

@@ -19,6 +19,7 @@ def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
         request.locale,
         language=member.locale or request.locale,
         lesson_time=member.lesson_time or "09:30",
-        timezone=member.timezone or request.deps.settings.timezone,
+        timezone=member.slack_tz or member.timezone or request.deps.settings.timezone,
+        paused_until=member.paused_until.isoformat() if member.paused_until else None,
     )
     client.views_open(trigger_id=request.trigger_id, view=view)

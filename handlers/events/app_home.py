@@ -1,24 +1,39 @@
-"""App Home: what the person can do here, refreshed each time they open the tab."""
+"""App Home: streak, reviews due, mastery and last answers; refreshed each time it is opened."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.commands import visible_to
+from bot.db.models import Workspace
 from bot.deps import deps_of
+from bot.messages.learning import home_view
+from bot.services.calendar import calendar_for
+from bot.services.localtime import local_today
+from bot.services.progress import learning_summary
 from handlers.request import SlackRequest
 
 
 def publish_home(event: dict[str, Any], body: dict[str, Any], client: Any, context: Any) -> None:
     if event.get("tab") not in (None, "home"):
         return
-    request = SlackRequest.load(deps_of(context), str(body.get("team_id") or ""), str(event["user"]))
+    deps = deps_of(context)
+    request = SlackRequest.load(deps, str(body.get("team_id") or ""), str(event["user"]))
     member = request.member if request.member and request.member.active else None
-    view = request.deps.renderer.view(
-        "home",
-        request.locale,
-        name=member.name if member else "",
-        in_roster=member is not None,
-        commands=[sub.name for sub in visible_to(member.role if member else None)],
-    )
+    if member is None:
+        view = deps.renderer.view(
+            "home", request.locale, name="", in_roster=False, commands=["help"], learning=None, certificate=None
+        )
+    else:
+        with deps.sessions() as session:
+            workspace = session.get(Workspace, member.workspace_id)
+            assert workspace is not None
+            now = deps.now()
+            summary = learning_summary(
+                session, deps.library, member, calendar_for(workspace), local_today(member, workspace, now), now
+            )
+        commands = [sub.name for sub in visible_to(member.role)]
+        view = home_view(
+            deps.renderer, deps.library, request.locale, name=member.name, commands=commands, summary=summary
+        )
     client.views_publish(user_id=request.user_id, view=view)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.db.models import Workspace
 from bot.deps import deps_of
 from bot.errors import UserError
 from bot.outbox import post_message
-from bot.services.preferences import Preferences, save_preferences, validate_preferences
+from bot.services.localtime import local_today
+from bot.services.preferences import parse_preferences, save_preferences
 from handlers.request import SlackRequest
 from handlers.views.state import selected
 
@@ -15,28 +17,41 @@ from handlers.views.state import selected
 def submit_settings(ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
     deps = deps_of(context)
     request = SlackRequest.load(deps, str(body["team"]["id"]), str(body["user"]["id"]))
-    locale = selected(view, "locale", "locale")
-    lesson_time = selected(view, "lesson_time", "lesson_time")
-    errors = validate_preferences(locale, lesson_time)
-    if errors:
-        ack(response_action="errors", errors={block: request.t(key) for block, key in errors.items()})
+    if request.member is None:
+        ack(response_action="errors", errors={"locale": request.t("errors.not_in_roster")})
         return
-    assert locale is not None and lesson_time is not None
-    try:
-        with deps.sessions.begin() as session:
-            now = deps.now()
-            save_preferences(session, request.workspace_id, request.user_id, Preferences(locale, lesson_time), now)
-            confirmation = deps.renderer.message("settings_saved", locale, lesson_time=lesson_time)
-            post_message(
-                session,
-                workspace_id=request.workspace_id,
-                channel=request.user_id,
-                message=confirmation,
-                dedupe_key=f"settings-saved:{request.user_id}:{view.get('id')}",
-                now=now,
-            )
-    except UserError as error:
-        ack(response_action="errors", errors={"locale": request.t(error.key, **error.params)})
-        return
+    now = deps.now()
+    with deps.sessions.begin() as session:
+        workspace = session.get(Workspace, request.workspace_id)
+        assert workspace is not None
+        today = local_today(request.member, workspace, now)
+        prefs, errors = parse_preferences(
+            selected(view, "locale", "locale"),
+            selected(view, "lesson_time", "lesson_time"),
+            selected(view, "paused_until", "paused_until"),
+            today,
+        )
+        if prefs is None:
+            ack(response_action="errors", errors={block: request.t(key) for block, key in errors.items()})
+            return
+        try:
+            save_preferences(session, request.workspace_id, request.user_id, prefs, today, now)
+        except UserError as error:
+            ack(response_action="errors", errors={"locale": request.t(error.key, **error.params)})
+            return
+        saved = deps.renderer.message(
+            "settings_saved",
+            prefs.locale,
+            lesson_time=prefs.lesson_time,
+            paused_until=prefs.paused_until.isoformat() if prefs.paused_until else None,
+        )
+        post_message(
+            session,
+            workspace_id=request.workspace_id,
+            channel=request.user_id,
+            message=saved,
+            dedupe_key=f"settings-saved:{request.user_id}:{view.get('id')}:{view.get('hash', '')}",
+            now=now,
+        )
     ack()
     deps.on_outbox_write()

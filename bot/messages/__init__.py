@@ -1,0 +1,1 @@
+"""Message builders: domain data in, rendered Block Kit out (shared by handlers and jobs)."""
