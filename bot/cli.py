@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.config import Settings, SettingsError, load_settings
+from bot.db.models import Workspace
 from bot.errors import UserError
 from bot.i18n import Catalog
 
@@ -21,10 +22,12 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 roster_app = typer.Typer(help="Import and export the member roster.", no_args_is_help=True)
 jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
 content_app = typer.Typer(help="The training content library.", no_args_is_help=True)
+workspace_app = typer.Typer(help="Workspace settings: language, timezone, working days.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(roster_app, name="roster")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(content_app, name="content")
+app.add_typer(workspace_app, name="workspace")
 
 console = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -214,6 +217,64 @@ def _workspace_id(session: object, explicit: str | None, settings: Settings) -> 
     if explicit:
         return ensure_workspace(session, explicit, settings, datetime.now(UTC)).id
     return only_workspace(session).id
+
+
+@workspace_app.command("show")
+def workspace_show(workspace: Annotated[str | None, typer.Option()] = None) -> None:
+    """Print the workspace's settings."""
+    from bot.runtime import Runtime
+    from bot.services.workspace_settings import describe_weekdays
+
+    settings = _settings()
+    with Runtime(settings).sessions() as session:
+        try:
+            ws = session.get(Workspace, _workspace_id(session, workspace, settings))
+        except UserError as error:
+            raise _user_error(error, settings) from None
+        assert ws is not None
+        table = Table("setting", "value", title=f"Workspace {ws.id} {ws.name}")
+        for name, value in (
+            ("locale", ws.locale),
+            ("timezone", ws.timezone),
+            ("lesson time", ws.lesson_time),
+            ("working days", describe_weekdays(ws.working_days)),
+            ("holiday country", ws.holiday_country or "none"),
+            ("HR channel", ws.hr_channel or "—"),
+            ("lead weekly summary", "on" if ws.lead_weekly_summary else "off"),
+        ):
+            table.add_row(name, value)
+    console.print(table)
+
+
+@workspace_app.command("set")
+def workspace_set(
+    workspace: Annotated[str | None, typer.Option()] = None,
+    locale: Annotated[str | None, typer.Option(help="zh-CN or en")] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA name, e.g. Asia/Shanghai")] = None,
+    lesson_time: Annotated[str | None, typer.Option(help="Default lesson time, HH:MM")] = None,
+    working_days: Annotated[str | None, typer.Option(help="e.g. mon,tue,wed,thu,fri")] = None,
+    holiday_country: Annotated[str | None, typer.Option(help="Country code for public holidays, or none")] = None,
+    hr_channel: Annotated[str | None, typer.Option(help="Channel id for HR reminders")] = None,
+    lead_weekly_summary: Annotated[bool | None, typer.Option(help="Monday learning summary DM to leads")] = None,
+) -> None:
+    """Change workspace settings; only the options given change."""
+    from bot.runtime import Runtime
+    from bot.services.workspace_settings import SettingError, WorkspaceChanges, apply_changes
+
+    settings = _settings()
+    changes = WorkspaceChanges(
+        locale, timezone, lesson_time, working_days, holiday_country, hr_channel, lead_weekly_summary
+    )
+    with Runtime(settings).sessions.begin() as session:
+        try:
+            ws = session.get(Workspace, _workspace_id(session, workspace, settings))
+            assert ws is not None
+            apply_changes(session, ws, changes, "cli", datetime.now(UTC))
+        except UserError as error:
+            raise _user_error(error, settings) from None
+        except SettingError as error:
+            raise _fail(str(error), 2) from None
+    workspace_show(workspace)
 
 
 @jobs_app.command("tick")

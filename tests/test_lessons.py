@@ -294,3 +294,21 @@ def test_leads_get_a_weekly_summary_once(world: Playground) -> None:
 
 def test_env_is_clean() -> None:
     assert "SLACK_BOT_TOKEN" not in os.environ
+
+
+def test_working_days_and_holidays_are_configurable_from_the_cli(
+    world: Playground, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", world.settings.database_url)
+    runner = CliRunner()
+    bad = runner.invoke(app, ["workspace", "set", "--working-days", "mon,funday"])
+    assert bad.exit_code == 2 and "working days" in bad.output
+    result = runner.invoke(
+        app, ["workspace", "set", "--working-days", "tue,wed,thu,fri,sat", "--holiday-country", "none"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "tue,wed,thu,fri,sat" in result.output and "none" in result.output
+    world.runtime.tick(SHANGHAI_0930)  # a Monday, now a day off
+    assert deliveries(world) == 0
+    world.runtime.tick(SHANGHAI_0930.replace(month=10, day=1))  # National Day counts as a working Thursday now
+    assert deliveries(world) == 3  # the three Shanghai agents; Berlin and New York come later
