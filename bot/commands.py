@@ -27,8 +27,15 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("lesson"),
     Subcommand("quiz"),
     Subcommand("streak"),
+    Subcommand("checkin"),
+    Subcommand("support"),
+    Subcommand("cert"),
+    Subcommand("exam"),
     Subcommand("settings"),
     Subcommand("team", frozenset({Role.LEAD})),
+    Subcommand("wellbeing", frozenset({Role.LEAD, Role.HR})),
+    Subcommand("poll"),
+    Subcommand("score", frozenset({Role.LEAD, Role.HR})),
 )
 BY_NAME = {sub.name: sub for sub in SUBCOMMANDS}
 ALIASES = {

@@ -45,10 +45,17 @@ class Catalog:
 
     @classmethod
     def load(cls, directory: Path = CONTENT_DIR / "locales") -> Catalog:
-        strings = {}
+        """Every ``<locale>/*.yaml`` file, merged; one file per feature keeps them short."""
+        strings: dict[str, dict[str, str]] = {}
         for locale in LOCALES:
-            tree = parse_yaml((directory / f"{locale}.yaml").read_text(encoding="utf-8"))
-            strings[locale] = _flatten(tree)
+            merged: dict[str, str] = {}
+            for path in sorted((directory / locale).glob("*.yaml")):
+                flat = _flatten(parse_yaml(path.read_text(encoding="utf-8")) or {})
+                clash = set(flat) & set(merged)
+                if clash:
+                    raise ValueError(f"{path}: keys defined twice: {sorted(clash)[:5]}")
+                merged |= flat
+            strings[locale] = merged
         return cls(strings)
 
     def missing(self) -> dict[str, set[str]]:

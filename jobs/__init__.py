@@ -7,11 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from jobs.certification import send_certification_reminders
 from jobs.context import JobContext
 from jobs.housekeeping import forget_old_events
 from jobs.lead_summary import send_lead_summaries
 from jobs.lessons import dispatch_lessons
+from jobs.polls import close_due_polls
 from jobs.profiles import sync_profiles
+from jobs.wellbeing import run_wellbeing_jobs
 
 
 @dataclass(frozen=True)
@@ -24,6 +27,9 @@ JOBS: tuple[Job, ...] = (
     Job("profiles", sync_profiles),
     Job("lessons", dispatch_lessons),
     Job("lead_summaries", send_lead_summaries),
+    Job("certification", send_certification_reminders),
+    Job("wellbeing", run_wellbeing_jobs),
+    Job("polls", close_due_polls),
     Job("housekeeping", forget_old_events),
 )
 

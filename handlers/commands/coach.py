@@ -7,8 +7,8 @@ from typing import Any
 
 from bot.commands import BY_NAME, Invocation, parse
 from bot.deps import deps_of
+from handlers.commands import cert, checkin, exam, lesson, poll, quiz, score, streak, support, team, wellbeing
 from handlers.commands import help as help_command
-from handlers.commands import lesson, quiz, streak, team
 from handlers.commands import settings as settings_command
 from handlers.request import SlackRequest, answering
 
@@ -19,8 +19,15 @@ RUNNERS: dict[str, Runner] = {
     "lesson": lesson.run,
     "quiz": quiz.run,
     "streak": streak.run,
+    "checkin": checkin.run,
+    "support": support.run,
+    "cert": cert.run,
+    "exam": exam.run,
     "settings": settings_command.run,
     "team": team.run,
+    "wellbeing": wellbeing.run,
+    "poll": poll.run,
+    "score": score.run,
 }
 
 

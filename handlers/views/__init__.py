@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from handlers.views import certification, polls, wellbeing
 from handlers.views.settings import submit_settings
 
 
 def register(app: App) -> None:
     app.view("settings")(submit_settings)
+    certification.register(app)
+    wellbeing.register(app)
+    polls.register(app)

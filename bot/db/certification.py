@@ -1,0 +1,3 @@
+"""Tables for certification register, assessments, reminders, exams."""
+
+from __future__ import annotations

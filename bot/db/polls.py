@@ -1,0 +1,3 @@
+"""Tables for scoring polls and quick polls."""
+
+from __future__ import annotations

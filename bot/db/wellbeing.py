@@ -1,0 +1,3 @@
+"""Tables for wellbeing check-ins and peer support."""
+
+from __future__ import annotations
