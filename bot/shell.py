@@ -262,28 +262,62 @@ class Shell:
                 self.console.print(f"[red]{block_id}: {problem}[/red]")
 
     def ask_input(self, block: JSONDict) -> JSONDict | None:
+        """Ask for one modal field; returns Slack's state value for it, or None to cancel."""
         element = block["element"]
         label = _plain(block.get("label", {}).get("text", block.get("block_id", "")))
-        kind = element.get("type")
-        if kind == "static_select":
-            options = element.get("options") or []
+        if block.get("optional"):
+            label += " (optional)"
+        kind = str(element.get("type"))
+        options = element.get("options") or []
+        if kind in {"static_select", "radio_buttons", "checkboxes", "multi_static_select"}:
             for number, option in enumerate(options, start=1):
                 self.console.print(f"   ({number}) {_plain(option['text']['text'])}")
-            initial = (element.get("initial_option") or {}).get("value")
-            answer = self.read(f"{label} [{initial or ''}]: ")
-            if answer is None or answer.strip() == "cancel":
-                return None
-            chosen = next((o for o in options if o["value"] == initial), None)
-            if answer.strip().isdigit() and 1 <= int(answer) <= len(options):
-                chosen = options[int(answer) - 1]
-            return {"type": kind, "selected_option": chosen}
-        initial_value = element.get("initial_time") or element.get("initial_date") or element.get("initial_value") or ""
-        answer = self.read(f"{label} [{initial_value}]: ")
+        initial = _initial(element)
+        hint = {
+            "checkboxes": "numbers, comma-separated",
+            "multi_static_select": "numbers, comma-separated",
+            "multi_users_select": "user ids, comma-separated",
+            "users_select": "a user id",
+        }.get(kind)
+        answer = self.read(f"{label}{f' ({hint})' if hint else ''} [{initial}]: ")
         if answer is None or answer.strip() == "cancel":
             return None
-        value = answer.strip() or initial_value
-        key = {"timepicker": "selected_time", "datepicker": "selected_date"}.get(str(kind), "value")
-        return {"type": kind, key: value}
+        answer = answer.strip()
+        if kind in {"static_select", "radio_buttons"}:
+            chosen = next((o for o in options if o["value"] == initial), None)
+            if answer.isdigit() and 1 <= int(answer) <= len(options):
+                chosen = options[int(answer) - 1]
+            return {"type": kind, "selected_option": chosen}
+        if kind in {"checkboxes", "multi_static_select"}:
+            picked = (
+                [options[int(n) - 1] for n in answer.split(",") if n.strip().isdigit() and 1 <= int(n) <= len(options)]
+                if answer
+                else element.get("initial_options") or []
+            )
+            return {"type": kind, "selected_options": picked}
+        if kind == "multi_users_select":
+            users = [u.strip() for u in answer.split(",") if u.strip()] if answer else element.get("initial_users", [])
+            return {"type": kind, "selected_users": users}
+        value = answer or initial
+        key = {
+            "timepicker": "selected_time",
+            "datepicker": "selected_date",
+            "users_select": "selected_user",
+            "conversations_select": "selected_conversation",
+            "channels_select": "selected_channel",
+        }.get(kind, "value")
+        return {"type": kind, key: value or None}
+
+
+def _initial(element: JSONDict) -> str:
+    for key in ("initial_time", "initial_date", "initial_value", "initial_user", "initial_conversation"):
+        if element.get(key):
+            return str(element[key])
+    if element.get("initial_option"):
+        return str(element["initial_option"].get("value", ""))
+    if element.get("initial_users"):
+        return ",".join(element["initial_users"])
+    return ""
 
 
 def _plain(mrkdwn: str) -> str:
