@@ -28,6 +28,8 @@ app.add_typer(roster_app, name="roster")
 app.add_typer(jobs_app, name="jobs")
 app.add_typer(content_app, name="content")
 app.add_typer(workspace_app, name="workspace")
+cert_app = typer.Typer(help="The certificate register.", no_args_is_help=True)
+app.add_typer(cert_app, name="cert")
 
 console = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -275,6 +277,61 @@ def workspace_set(
         except SettingError as error:
             raise _fail(str(error), 2) from None
     workspace_show(workspace)
+
+
+@cert_app.command("import")
+def cert_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    workspace: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Import the register (certificate number, name, department, level, valid until, issue date,
+    re-evaluation result; optional slack_id), Chinese or English headers; nothing is written if a row is bad."""
+    from bot.runtime import Runtime
+    from bot.services.cert_register import import_register
+    from bot.services.csv_safety import decode_upload
+
+    settings = _settings()
+    try:
+        text = decode_upload(file.read_bytes())
+    except ValueError as error:
+        raise _fail(f"{file}: {error}") from None
+    with Runtime(settings).sessions() as session:
+        try:
+            report = import_register(session, _workspace_id(session, workspace, settings), text, datetime.now(UTC))
+        except UserError as error:
+            raise _user_error(error, settings) from None
+        if not report.ok:
+            session.rollback()
+            err.print(f"[red]{file}: nothing was imported; fix these rows and run the import again:[/red]")
+            for problem in report.errors:
+                err.print(f"  {problem}")
+            raise typer.Exit(1)
+        session.commit()
+    console.print(
+        f"Imported {report.created + report.updated} certificates: {report.created} new, {report.updated} updated."
+    )
+
+
+@cert_app.command("export")
+def cert_export(
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+    workspace: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Export the whole register as CSV (the import format)."""
+    from bot.runtime import Runtime
+    from bot.services.cert_register import export_register
+
+    settings = _settings()
+    with Runtime(settings).sessions() as session:
+        try:
+            data = export_register(session, _workspace_id(session, workspace, settings))
+        except UserError as error:
+            raise _user_error(error, settings) from None
+    if out:
+        out.write_text(data, encoding="utf-8")
+        console.print(f"Wrote {out}.")
+    else:
+        sys.stdout.write(data)
 
 
 @jobs_app.command("tick")

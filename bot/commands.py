@@ -6,6 +6,7 @@ Pure and total: any string gives an :class:`Invocation` or a :class:`UserError`.
 from __future__ import annotations
 
 import difflib
+import re
 import shlex
 from dataclasses import dataclass
 
@@ -80,3 +81,12 @@ def visible_to(role: Role | None) -> list[Subcommand]:
     if role is None:
         return [BY_NAME["help"]]
     return [sub for sub in SUBCOMMANDS if sub.roles is None or role == Role.ADMIN or role in sub.roles]
+
+
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+
+
+def parse_mention(word: str) -> str | None:
+    """The user id in a Slack mention (`<@U123|ann>` or `<@U123>`), else None."""
+    match = _MENTION.match(word.strip())
+    return match.group(1) if match else None

@@ -132,3 +132,41 @@ def test_two_concurrent_ticks_deliver_one_lesson_each_on_postgres(server_url: st
                 tick.join()
             for user in ("UAGENT1", "UAGENT2", "UAGENT3", "UAGENT4", "UAGENT5"):
                 assert len(lesson_cards(playground, user)) == 1, user
+
+
+def test_concurrent_ticks_send_each_certificate_reminder_once_on_postgres(server_url: str) -> None:
+    from datetime import UTC, datetime
+
+    from bot.config import load_settings
+    from bot.playground import Playground
+    from bot.services.cert_register import import_register
+
+    with fresh_database(server_url) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        with Playground(load_settings(DATABASE_URL=url, HR_CHANNEL="CHR0001")) as playground:
+            register = "证书编号,姓名,部门,认证等级,有效期至,发证日期,复评结果\n"
+            register += (
+                "CS2025001,王芳,客服部,中级,2026-04-01,2025-04-01,\nCS2025002,张伟,客服部,高级,2026-03-20,2025-03-20,\n"
+            )
+            with playground.runtime.sessions.begin() as session:
+                assert import_register(session, "T0DEMO", register, datetime(2026, 3, 1, tzinfo=UTC)).ok
+            instant = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+            ticks = [threading.Thread(target=playground.runtime.tick, args=(instant,)) for _ in range(3)]
+            for tick in ticks:
+                tick.start()
+            for tick in ticks:
+                tick.join()
+            for number in ("CS2025001", "CS2025002"):
+                to_agent = [
+                    m
+                    for m in playground.sim.messages
+                    if m.user and number in str(m.blocks) and m.user.startswith("UAGENT")
+                ]
+                to_hr = [
+                    m
+                    for m in playground.sim.messages
+                    if m.channel == "CHR0001" and m.text.startswith(f"证书 *{number}")
+                ]
+                assert len(to_agent) == 1 and len(to_hr) == 1, number

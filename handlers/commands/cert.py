@@ -1,13 +1,113 @@
-"""`/coach cert`."""
+"""`/coach cert [@someone | team | export | assess @agent | digest]`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation
+from bot.commands import Invocation, parse_mention
+from bot.db.models import Member, Role, Workspace
 from bot.errors import UserError
+from bot.messages.certification import cert_card, digest_message, team_message
+from bot.services.cert_register import export_register
+from bot.services.cert_reminders import digest
+from bot.services.certificates import (
+    can_view,
+    current_certificate,
+    history,
+    latest_assessment,
+    lead_team_ids,
+    team_page,
+)
+from bot.services.localtime import local_today
+from bot.services.members import find_member
+from bot.services.progress import lead_teams
+from handlers.commands import cert_assess
 from handlers.request import SlackRequest
 
 
 def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
-    raise UserError("usage.unknown", name="cert")  # placeholder until the feature lands
+    viewer = request.member_or_refuse()
+    head = invocation.args[0].lower() if invocation.args else ""
+    if head == "team":
+        request.require(Role.LEAD)
+        show_team(request, page=1)
+    elif head == "export":
+        export(request, client)
+    elif head == "assess":
+        cert_assess.open_modal(request, invocation.args[1:], client)
+    elif head == "digest":
+        request.require(Role.HR)
+        show_digest(request)
+    elif not invocation.args:
+        show_card(request, viewer)
+    elif len(invocation.args) == 1 and (slack_id := parse_mention(invocation.args[0])):
+        with request.deps.sessions() as session:
+            holder = find_member(session, request.workspace_id, slack_id)
+            if holder is None:
+                raise UserError("cert.errors.unknown_person")
+            if not can_view(viewer, holder, session):
+                raise UserError("cert.errors.not_your_team")
+        show_card(request, holder)
+    else:
+        raise UserError("cert.usage")
+
+
+def show_card(request: SlackRequest, holder: Member) -> None:
+    deps, viewer = request.deps, request.member_or_refuse()
+    with deps.sessions() as session:
+        workspace = session.get(Workspace, holder.workspace_id)
+        assert workspace is not None
+        today = local_today(viewer, workspace, deps.now())
+        message = cert_card(
+            deps.renderer,
+            request.locale,
+            holder_name=holder.name,
+            certificate=current_certificate(session, holder.id),
+            today=today,
+            history=history(session, holder.id),
+            last_assessment=latest_assessment(session, holder.id),
+            can_book=can_view(viewer, holder, session),
+        )
+    request.ack(message)
+
+
+def show_team(request: SlackRequest, page: int) -> None:
+    deps, lead = request.deps, request.member_or_refuse()
+    with deps.sessions() as session:
+        workspace = session.get(Workspace, lead.workspace_id)
+        assert workspace is not None
+        teams = lead_teams(session, lead)
+        result = team_page(session, {t.id for t in teams}, page)
+        message = team_message(
+            deps.renderer, request.locale, [t.name for t in teams], result, local_today(lead, workspace, deps.now())
+        )
+    request.ack(message)
+
+
+def show_digest(request: SlackRequest) -> None:
+    deps, viewer = request.deps, request.member_or_refuse()
+    with deps.sessions() as session:
+        workspace = session.get(Workspace, viewer.workspace_id)
+        assert workspace is not None
+        today = local_today(viewer, workspace, deps.now())
+        request.ack(digest_message(deps.renderer, request.locale, digest(session, workspace.id, today), today))
+
+
+def export(request: SlackRequest, client: Any) -> None:
+    """Leads get their team's rows, HR and admins everything; the file goes to the requester's DM."""
+    viewer = request.member_or_refuse()
+    if viewer.role not in (Role.LEAD, Role.HR, Role.ADMIN):
+        raise UserError("errors.role_required", roles="lead, hr")
+    with request.deps.sessions() as session:
+        teams = None if viewer.role in (Role.HR, Role.ADMIN) else lead_team_ids(session, viewer)
+        data = export_register(session, request.workspace_id, teams)
+    request.ack()
+    channel = client.conversations_open(users=request.user_id)["channel"]["id"]
+    rows = max(data.count("\n") - 1, 0)
+    client.files_upload_v2(
+        channel=channel,
+        content=data,
+        filename="certificate-register.csv",
+        title=request.t("cert.export_title"),
+        initial_comment=request.t("cert.export_done", count=rows),
+    )

@@ -7,8 +7,12 @@ from typing import Any
 from bot.commands import visible_to
 from bot.db.models import Workspace
 from bot.deps import deps_of
+from bot.messages.certification import home_certificate
 from bot.messages.learning import home_view
+from bot.messages.wellbeing import wellbeing_home_blocks
 from bot.services.calendar import calendar_for
+from bot.services.certificates import current_certificate
+from bot.services.checkins import home_summary
 from bot.services.localtime import local_today
 from bot.services.progress import learning_summary
 from handlers.request import SlackRequest
@@ -32,8 +36,17 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], client: Any, conte
             summary = learning_summary(
                 session, deps.library, member, calendar_for(workspace), local_today(member, workspace, now), now
             )
+            certificate = home_certificate(deps.renderer, request.locale, current_certificate(session, member.id))
+            wellbeing = wellbeing_home_blocks(deps.renderer, request.locale, *home_summary(session, member, now))
         commands = [sub.name for sub in visible_to(member.role)]
         view = home_view(
-            deps.renderer, deps.library, request.locale, name=member.name, commands=commands, summary=summary
+            deps.renderer,
+            deps.library,
+            request.locale,
+            name=member.name,
+            commands=commands,
+            summary=summary,
+            certificate=certificate,
         )
+        view["blocks"][2:2] = wellbeing  # the check-in section, right below the greeting
     client.views_publish(user_id=request.user_id, view=view)
