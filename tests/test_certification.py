@@ -347,3 +347,55 @@ def test_cli_import_and_export(world: Playground, tmp_path: Path, monkeypatch: p
     assert "CS2025002" in exported.output
     with world.runtime.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Certificate)) == 2
+
+
+def test_theory_exam_from_window_to_graded_score(world: Playground) -> None:
+    from bot.content.loader import content_library
+
+    library = content_library()
+    assert "目前没有为你开放的考试" in world.driver.command("UAGENT1", "exam").text
+    assert "只能对你负责的团队成员" in world.driver.command("UAGENT2", "exam open <@UAGENT1|a> 7").text
+    opened = world.driver.command("ULEAD01", "exam open <@UAGENT1|a> 7")
+    assert "已为 王芳 开放理论考试" in opened.text
+    world.deliver()
+    assert dms(world, "UAGENT1", "你的理论考试已开放")
+    world.driver.command("UAGENT1", "exam")
+    assert world.sim.wait_for(lambda: len(world.sim.opened_views) == 1)
+    view = world.sim.opened_views[0]
+    radios = [b["block_id"] for b in view["blocks"] if b.get("block_id", "").startswith("q-")]
+    shorts = [b["block_id"] for b in view["blocks"] if b.get("block_id", "").startswith("s-")]
+    assert len(radios) == 20 and len(shorts) == 2 and len(view["blocks"]) <= 100
+    missing = world.driver.submit("UAGENT1", view, {})
+    assert missing.json["response_action"] == "errors" and len(missing.json["errors"]) == 20
+    values = {
+        block: {
+            "choice": {"type": "radio_buttons", "selected_option": {"value": library.questions[block[2:]].answer[0]}}
+        }
+        for block in radios[:-1]
+    }
+    last = library.questions[radios[-1][2:]]
+    wrong = next(o.id for o in last.options if o.id not in last.answer)
+    values[radios[-1]] = {"choice": {"type": "radio_buttons", "selected_option": {"value": wrong}}}
+    for block in shorts:
+        values[block] = {"text": {"type": "plain_text_input", "value": "先安抚情绪，再确认诉求，给出方案并跟进。"}}
+    handed_in = world.driver.submit("UAGENT1", view, values)
+    assert handed_in.json.get("response_action") is None
+    world.deliver()
+    assert dms(world, "UAGENT1", "单选题得分 38/40")
+    to_grade = dms(world, "ULEAD01", "已交理论考试卷")[0]
+    world.driver.click("ULEAD01", to_grade, "exam_grade")
+    assert world.sim.wait_for(lambda: len(world.sim.opened_views) == 2)
+    grading = world.sim.opened_views[1]
+    assert "评分要点" in str(grading["blocks"]) and "先安抚情绪" in str(grading["blocks"])
+    blocks = [b["block_id"] for b in grading["blocks"] if b.get("block_id", "").startswith("g-")]
+    too_many = {b: {"points": {"type": "number_input", "value": "31"}} for b in blocks}
+    assert world.driver.submit("ULEAD01", grading, too_many).json["response_action"] == "errors"
+    points = {blocks[0]: {"points": {"value": "20"}}, blocks[1]: {"points": {"value": "25"}}}
+    assert world.driver.submit("ULEAD01", grading, points).json.get("response_action") is None
+    world.deliver()
+    assert dms(world, "UAGENT1", "83/100")
+    world.driver.command("ULEAD01", "cert assess <@UAGENT1|a>")
+    assert world.sim.wait_for(lambda: len(world.sim.opened_views) == 3)
+    assess_view = str(world.sim.opened_views[2]["blocks"])
+    assert "来自" in assess_view and "'initial_value': '83'" in assess_view
+    assert "这场考试你已经交卷了" in world.driver.command("UAGENT1", "exam").text

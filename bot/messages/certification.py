@@ -6,11 +6,13 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from bot.db.certification import Assessment, Certificate
+from bot.content.library import ContentLibrary
+from bot.db.certification import Assessment, Certificate, ExamAttempt
 from bot.i18n import Trusted
 from bot.render import Message, Renderer, bar
 from bot.services.cert_reminders import DueReminder, TeamDigest
 from bot.services.certificates import AssessmentResult, TeamPage, display_status
+from bot.services.exams import blueprint
 
 
 def _level(renderer: Renderer, locale: str, level: str) -> str:
@@ -241,3 +243,39 @@ def home_certificate(renderer: Renderer, locale: str, certificate: Certificate |
     if certificate is None:
         return None
     return {"level": _level(renderer, locale, certificate.level), "valid_until": certificate.valid_until.isoformat()}
+
+
+def exam_modal(renderer: Renderer, library: ContentLibrary, locale: str, attempt: ExamAttempt) -> dict[str, Any]:
+    exam = blueprint(library)
+    return renderer.view(
+        "exam_modal",
+        locale,
+        attempt_id=attempt.id,
+        exam=exam,
+        questions=[library.questions[q] for q in attempt.question_ids],
+        shorts=exam.short_answers,
+    )
+
+
+def exam_grade_modal(
+    renderer: Renderer, library: ContentLibrary, locale: str, attempt: ExamAttempt, name: str
+) -> dict[str, Any]:
+    exam = blueprint(library)
+    items = [{"short": s, "answer": attempt.short_answers.get(s.id, "")} for s in exam.short_answers]
+    total = exam.single_choice.count * exam.single_choice.points_each
+    return renderer.view(
+        "exam_grade_modal",
+        locale,
+        attempt_id=attempt.id,
+        name=name,
+        choice_points=attempt.choice_points or 0,
+        choice_total=total,
+        items=items,
+    )
+
+
+def exam_graded_message(renderer: Renderer, library: ContentLibrary, locale: str, score: Decimal) -> Message:
+    verdict = renderer.t(locale, "exam.pass" if score >= blueprint(library).pass_mark else "exam.fail")
+    return renderer.message(
+        "notice", locale, text=renderer.t(locale, "exam.graded", score=_score(score), verdict=verdict)
+    )

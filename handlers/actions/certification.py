@@ -6,12 +6,14 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.db.models import Role, Workspace
+from bot.db.certification import ExamAttempt
+from bot.db.models import Member, Role, Workspace
 from bot.deps import deps_of
 from bot.errors import UserError
+from bot.messages.certification import exam_grade_modal
 from bot.outbox import post_message
 from bot.services.cert_reminders import lead_of
-from bot.services.certificates import book_reevaluation
+from bot.services.certificates import book_reevaluation, require_assessor
 from bot.services.localtime import local_today
 from bot.services.members import member_locale
 from handlers.commands.cert import show_team
@@ -22,6 +24,7 @@ def register(app: App) -> None:
     app.action("cert_book")(book)
     app.action("cert_team_next")(page)
     app.action("cert_team_prev")(page)
+    app.action("exam_grade")(open_grading)
 
 
 def _request(body: dict[str, Any], respond: Any, context: Any) -> SlackRequest:
@@ -77,5 +80,26 @@ def page(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any, c
         request.require(Role.LEAD)
         number = str(action.get("value") or "1")
         show_team(request, int(number) if number.isdigit() else 1)
+
+    answering(request, work)
+
+
+def open_grading(
+    ack: Any, body: dict[str, Any], action: dict[str, Any], client: Any, respond: Any, context: Any
+) -> None:
+    ack()
+    request = _request(body, respond, context)
+
+    def work() -> None:
+        grader, deps = request.member_or_refuse(), request.deps
+        value = str(action.get("value") or "")
+        with deps.sessions() as session:
+            attempt = session.get(ExamAttempt, int(value)) if value.isdigit() else None
+            holder = session.get(Member, attempt.member_id) if attempt else None
+            if attempt is None or holder is None or attempt.status == "started":
+                raise UserError("exam.errors.not_submitted")
+            require_assessor(session, grader, holder)
+            view = exam_grade_modal(deps.renderer, deps.library, request.locale, attempt, holder.name)
+        client.views_open(trigger_id=body.get("trigger_id"), view=view)
 
     answering(request, work)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from bot.commands import parse_mention
@@ -29,9 +30,13 @@ def open_modal(request: SlackRequest, args: Sequence[str], client: Any) -> None:
         hints.append(request.t("cert.assess.from_exam", date=sources.theory_date.isoformat(), score=sources.theory))
     if sources.practical is not None:
         hints.append(request.t("cert.assess.from_poll", score=sources.practical))
-    initial = {"theory": sources.theory, "practical": sources.practical, "daily": None}
+    initial = {"theory": _plain(sources.theory), "practical": _plain(sources.practical), "daily": None}
     request.ack()
     view = request.deps.renderer.view(
         "cert_assess_modal", request.locale, member_id=holder.id, name=holder.name, initial=initial, hints=hints
     )
     client.views_open(trigger_id=request.trigger_id, view=view)
+
+
+def _plain(score: Decimal | None) -> str | None:
+    return None if score is None else f"{score.normalize():f}"

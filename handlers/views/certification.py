@@ -16,11 +16,14 @@ from bot.services.certificates import record_assessment, require_assessor
 from bot.services.localtime import local_today
 from bot.services.members import member_locale
 from handlers.request import SlackRequest
+from handlers.views.exam import submit_exam, submit_grades
 from handlers.views.state import selected
 
 
 def register(app: App) -> None:
     app.view("cert_assess")(submit_assessment)
+    app.view("exam_submit")(submit_exam)
+    app.view("exam_grade")(submit_grades)
 
 
 def submit_assessment(ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
