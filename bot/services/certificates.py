@@ -7,11 +7,11 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
-from bot.db.certification import Assessment, Certificate, CertificateStatus
+from bot.db.certification import Assessment, Certificate, CertificateStatus, ExamAttempt, ExamWindow
 from bot.db.models import Member, Role, Team
 from bot.errors import UserError
 from bot.services.audit import record
@@ -254,3 +254,24 @@ def team_page(session: Session, team_ids: set[int], page: int, page_size: int = 
         .limit(page_size)
     ).all()
     return TeamPage([TeamRow(member, cert) for member, cert in rows], page, pages, total)
+
+
+def forget_certification_data(
+    session: Session, workspace_id: str, member_id: int, slack_id: str, now: datetime
+) -> dict[str, int]:
+    """Erase a person's certificates, assessments and exams; anonymise what they recorded for others."""
+    counts: dict[str, int] = {}
+    for label, model in (
+        ("exam attempts", ExamAttempt),
+        ("exam windows", ExamWindow),
+        ("assessments", Assessment),
+        ("certificates", Certificate),
+    ):
+        result = session.execute(delete(model).where(model.workspace_id == workspace_id, model.member_id == member_id))
+        counts[label] = int(getattr(result, "rowcount", 0) or 0)
+    for model, column in ((Assessment, Assessment.assessor), (ExamWindow, ExamWindow.opened_by)):
+        result = session.execute(
+            update(model).where(model.workspace_id == workspace_id, column == slack_id).values({column: "forgotten"})
+        )
+        counts["assessor references"] = counts.get("assessor references", 0) + int(getattr(result, "rowcount", 0) or 0)
+    return counts
