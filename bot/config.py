@@ -6,7 +6,7 @@ from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Locale = Literal["zh-CN", "en"]
@@ -28,6 +28,14 @@ class Settings(BaseSettings):
     timezone: str = Field(default="Asia/Shanghai", validation_alias=AliasChoices("COACHBOT_TZ"))
     locale: Locale = Field(default="zh-CN", validation_alias=AliasChoices("COACHBOT_LOCALE"))
     hr_channel: str | None = Field(default=None, validation_alias="HR_CHANNEL")
+    outbox_rate: float = Field(default=50.0, gt=0, le=1000, validation_alias="COACHBOT_OUTBOX_RATE")
+    outbox_concurrency: int = Field(default=8, ge=1, le=64, validation_alias="COACHBOT_OUTBOX_CONCURRENCY")
+    # Multi-workspace OAuth mode (issue 11): client id + secret instead of a bot token.
+    slack_client_id: str | None = Field(default=None, validation_alias="SLACK_CLIENT_ID")
+    slack_client_secret: str | None = Field(default=None, validation_alias="SLACK_CLIENT_SECRET")
+    slack_scopes: str | None = Field(default=None, validation_alias="SLACK_SCOPES")  # default: manifest.yml
+    public_url: str | None = Field(default=None, validation_alias="COACHBOT_PUBLIC_URL")
+    log_format: Literal["auto", "json", "console"] = Field(default="auto", validation_alias="COACHBOT_LOG_FORMAT")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -75,13 +83,42 @@ class Settings(BaseSettings):
             raise ValueError("must be a channel id such as C0123456789 (right-click the channel, Copy link)")
         return value or None
 
+    @field_validator("public_url")
+    @classmethod
+    def _public_url_shape(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(
+                "must be the https:// address Slack reaches this bot at, e.g. https://coachbot.example.com"
+            )
+        return value.rstrip("/") if value else None
+
+    @model_validator(mode="after")
+    def _one_way_to_authenticate(self) -> Settings:
+        if bool(self.slack_client_id) != bool(self.slack_client_secret):
+            raise ValueError("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: set both for OAuth mode, or neither")
+        if self.slack_client_id and self.slack_bot_token:
+            raise ValueError(
+                "SLACK_BOT_TOKEN: unset it in OAuth mode (SLACK_CLIENT_ID is set); tokens come from installs"
+            )
+        return self
+
+    @property
+    def oauth_enabled(self) -> bool:
+        """Several workspaces install the app through /slack/install; each has its own bot token."""
+        return bool(self.slack_client_id and self.slack_client_secret)
+
+    @property
+    def can_deliver(self) -> bool:
+        """A bot token, or installations that hold one per workspace."""
+        return bool(self.slack_bot_token) or self.oauth_enabled
+
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
 
     @property
     def has_slack_tokens(self) -> bool:
-        return bool(self.slack_bot_token and (self.slack_app_token or self.slack_signing_secret))
+        return bool(self.can_deliver and (self.slack_app_token or self.slack_signing_secret))
 
 
 _ENV_NAMES = {
@@ -93,6 +130,13 @@ _ENV_NAMES = {
     "timezone": "COACHBOT_TZ",
     "locale": "COACHBOT_LOCALE",
     "hr_channel": "HR_CHANNEL",
+    "outbox_rate": "COACHBOT_OUTBOX_RATE",
+    "outbox_concurrency": "COACHBOT_OUTBOX_CONCURRENCY",
+    "slack_client_id": "SLACK_CLIENT_ID",
+    "slack_client_secret": "SLACK_CLIENT_SECRET",
+    "slack_scopes": "SLACK_SCOPES",
+    "public_url": "COACHBOT_PUBLIC_URL",
+    "log_format": "COACHBOT_LOG_FORMAT",
 }
 
 
@@ -106,5 +150,7 @@ def load_settings(**overrides: object) -> Settings:
         name = _ENV_NAMES.get(field, field.upper())
         message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] == "literal_error":
-            message = "must be zh-CN or en"
+            message = "must be auto, json or console" if name == "COACHBOT_LOG_FORMAT" else "must be zh-CN or en"
+        if not field and ": " in message:  # a cross-field check names its variable itself
+            name, message = message.split(": ", 1)
         raise SettingsError(f"{name}: {message}") from None

@@ -9,20 +9,27 @@ lease, and a sender that dies mid-send leaves rows that another picks up after i
 
 from __future__ import annotations
 
+import heapq
 import logging
+import threading
+import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db.models import OutboxMessage, OutboxStatus
+from bot.pacing import ChannelPacer, TokenBucket
 
 log = logging.getLogger(__name__)
 
@@ -140,18 +147,37 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=5 * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+# A short Retry-After is waited out in the sender; a long one goes back to the database so
+# the claim's lease never runs out.
+IN_PROCESS_RETRY_LIMIT = 15.0
+
+
 class OutboxSender:
-    """Drains the outbox through a slack_sdk ``WebClient`` (one per workspace)."""
+    """Drains the outbox through slack_sdk ``WebClient``s (one per workspace token).
+
+    Bounded concurrency: ``concurrency`` threads send at once, paced by one shared
+    :class:`~bot.pacing.TokenBucket` and by per-channel spacing; the messages of one
+    channel go out in the order they were queued.
+    """
 
     def __init__(
         self,
         session_factory: sessionmaker[Session],
         client_for: Callable[[str], WebClient],
-        batch_size: int = 100,
+        batch_size: int = 500,
+        *,
+        rate: float = 50.0,
+        concurrency: int = 8,
+        pacer: ChannelPacer | None = None,
     ) -> None:
         self.session_factory = session_factory
         self.client_for = client_for
         self.batch_size = batch_size
+        self.bucket = TokenBucket(rate)
+        self.concurrency = max(1, concurrency)
+        self.pacer = pacer or ChannelPacer()
+        self._clients: dict[int, WebClient] = {}
+        self._clients_lock = threading.Lock()
 
     def drain(self, now: datetime, max_batches: int = 1000) -> DrainReport:
         """Send everything due at ``now``; returns what happened."""
@@ -165,25 +191,89 @@ class OutboxSender:
             report += self._send_batch(batch, worker, now)
         return report
 
+    def _client(self, workspace_id: str) -> WebClient:
+        """The workspace's client without its 429 retry handler: the bucket handles rate limits for all threads."""
+        base = self.client_for(workspace_id)
+        with self._clients_lock:
+            client = self._clients.get(id(base))
+            if client is None:
+                handlers = [h for h in base.retry_handlers if not isinstance(h, RateLimitErrorRetryHandler)]
+                client = WebClient(
+                    token=base.token, base_url=base.base_url, timeout=base.timeout, retry_handlers=handlers
+                )
+                self._clients[id(base)] = client
+            return client
+
     def _send_batch(self, batch: Sequence[OutboxMessage], worker: str, now: datetime) -> DrainReport:
         report = DrainReport()
-        for row in batch:
+        lanes: dict[str, deque[OutboxMessage]] = {}
+        for row in batch:  # one lane per channel keeps each conversation in order
+            lanes.setdefault(_lane(row), deque()).append(row)
+        heap = [(0.0, seq, lane) for seq, lane in enumerate(lanes)]
+        heapq.heapify(heap)
+        sequence = len(heap)
+        ready = threading.Condition()
+        in_flight = 0
+
+        def run(lane: str) -> None:
+            nonlocal in_flight, sequence, report
+            row = lanes[lane][0]
             outcome = self._send_one(row)
-            with self.session_factory.begin() as session:
-                mine = and_(OutboxMessage.id == row.id, OutboxMessage.claimed_by == worker)
-                session.execute(update(OutboxMessage).where(mine).values(**outcome.values(row, now)))
-            report += outcome.report
-        return report
+            delay = outcome.delay.total_seconds() if outcome.delay else 0.0
+            retry_here = outcome.rate_limited and delay <= IN_PROCESS_RETRY_LIMIT
+            if retry_here:
+                self.bucket.penalize(delay)
+                next_at = time.monotonic() + delay
+            else:
+                with self.session_factory.begin() as session:
+                    mine = and_(OutboxMessage.id == row.id, OutboxMessage.claimed_by == worker)
+                    session.execute(update(OutboxMessage).where(mine).values(**outcome.values(row, now)))
+                if outcome.status is OutboxStatus.SENT:
+                    self.bucket.reward()
+                lanes[lane].popleft()
+                next_at = 0.0
+            with ready:
+                if not retry_here:
+                    report += outcome.report
+                if lanes[lane]:
+                    heapq.heappush(heap, (next_at, sequence, lane))
+                    sequence += 1
+                in_flight -= 1
+                ready.notify_all()
+
+        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="outbox") as pool:
+            while True:
+                with ready:
+                    while True:
+                        if not heap and in_flight == 0:
+                            return report
+                        if heap and heap[0][0] <= time.monotonic() and in_flight < self.concurrency:
+                            _, _, lane = heapq.heappop(heap)
+                            paced = lanes[lane][0].method == "chat.postMessage"
+                            wait_until = self.pacer.ready_at(lane) if paced else 0.0
+                            if wait_until > time.monotonic():  # this channel's burst is used up: later
+                                heapq.heappush(heap, (wait_until, sequence, lane))
+                                sequence += 1
+                                continue
+                            if paced:
+                                self.pacer.take(lane)
+                            in_flight += 1
+                            break
+                        wait = heap[0][0] - time.monotonic() if heap and in_flight < self.concurrency else 0.05
+                        ready.wait(max(0.001, min(wait, 0.05)))
+                self.bucket.acquire()
+                pool.submit(run, lane)
 
     def _send_one(self, row: OutboxMessage) -> _Outcome:
-        client = self.client_for(row.workspace_id)
         try:
-            response = client.api_call(row.method, json=row.payload)
+            response = self._client(row.workspace_id).api_call(row.method, json=row.payload)
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
             if exc.response.status_code == 429:
                 retry_after = int(exc.response.headers.get("Retry-After", "1") or 1)
-                return _Outcome.retry(f"ratelimited (Retry-After {retry_after}s)", timedelta(seconds=retry_after))
+                outcome = _Outcome.retry(f"ratelimited (Retry-After {retry_after}s)", timedelta(seconds=retry_after))
+                outcome.rate_limited = True
+                return outcome
             if error in PERMANENT_ERRORS:
                 log.warning("outbox %s failed for good: %s", row.dedupe_key, error)
                 return _Outcome.failed(error)
@@ -194,6 +284,11 @@ class OutboxSender:
         return _Outcome(OutboxStatus.SENT, None, None, DrainReport(sent=1), data.get("ts"), data.get("channel"))
 
 
+def _lane(row: OutboxMessage) -> str:
+    channel = row.payload.get("channel") or row.payload.get("user_id")
+    return f"{row.workspace_id}:{channel}" if channel else f"{row.workspace_id}:{row.dedupe_key}"
+
+
 @dataclass
 class _Outcome:
     status: OutboxStatus
@@ -202,6 +297,7 @@ class _Outcome:
     report: DrainReport
     ts: str | None = None
     channel: str | None = None
+    rate_limited: bool = False
 
     @classmethod
     def retry(cls, error: str, delay: timedelta | None = None) -> _Outcome:

@@ -33,7 +33,9 @@ class Runtime:
         self.sessions = make_session_factory(self.engine)
         self.renderer = Renderer()
         self.deps = Deps(settings, self.sessions, self.renderer, clock)
-        self.sender = OutboxSender(self.sessions, self.client_for)
+        self.sender = OutboxSender(
+            self.sessions, self.client_for, rate=settings.outbox_rate, concurrency=settings.outbox_concurrency
+        )
         self.pump: OutboxPump | None = None
         self.scheduler: Any = None
 

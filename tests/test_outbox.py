@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from bot.app import make_web_client
 from bot.config import Settings
 from bot.db.models import OutboxMessage, OutboxStatus
 from bot.outbox import LEASE, MAX_ATTEMPTS, OutboxSender, claim, enqueue
+from bot.pacing import ChannelPacer, TokenBucket
 from bot.sim.server import SlackSimulator
 from tests import factories
 from tests.conftest import NOW
@@ -29,7 +31,7 @@ def sim() -> Iterator[SlackSimulator]:
 
 
 def sender_for(sessions: sessionmaker[Session], client: WebClient) -> OutboxSender:
-    return OutboxSender(sessions, lambda _workspace: client, batch_size=10)
+    return OutboxSender(sessions, lambda _workspace: client, batch_size=10, pacer=ChannelPacer(per_second=500))
 
 
 @pytest.fixture
@@ -83,7 +85,7 @@ def test_drain_posts_once_and_records_the_slack_ts(
     assert [m.text for m in sim.messages_for("U1")] == ["hi"]
 
 
-def test_client_waits_out_a_short_429_and_delivers(
+def test_a_short_429_is_waited_out_by_the_sender_and_delivered(
     sender: OutboxSender, sessions: sessionmaker[Session], sim: SlackSimulator
 ) -> None:
     sim.fail_next("chat.postMessage", status=429, retry_after=1)
@@ -170,3 +172,34 @@ def test_concurrent_drains_send_each_message_exactly_once(
         thread.join()
     texts = sorted(m.text for m in sim.messages)
     assert texts == sorted(f"n{number}" for number in range(40))
+
+
+def test_one_channel_gets_a_short_burst_then_one_message_a_second() -> None:
+    pacer = ChannelPacer(per_second=1.0, burst=4.0)
+    for _ in range(4):
+        assert pacer.ready_at("D1") <= time.monotonic()
+        pacer.take("D1")
+    assert pacer.ready_at("D1") > time.monotonic() + 0.5
+    assert pacer.ready_at("D2") <= time.monotonic()
+
+
+def test_a_429_pauses_the_bucket_and_lowers_its_rate() -> None:
+    bucket = TokenBucket(rate=100)
+    bucket.acquire()
+    bucket.penalize(0.2)
+    started = time.monotonic()
+    bucket.acquire()
+    assert time.monotonic() - started >= 0.15
+    assert bucket.rate == 80 and bucket.penalties == 1
+    for _ in range(200):
+        bucket.reward()
+    assert bucket.rate == 100
+
+
+def test_a_channel_s_messages_keep_their_order(
+    sender: OutboxSender, sessions: sessionmaker[Session], sim: SlackSimulator
+) -> None:
+    for number in range(6):
+        queue(sessions, f"ordered-{number}", channel="U1", text=f"m{number}")
+    sender.drain(NOW)
+    assert [m.text for m in sim.messages_for("U1")] == [f"m{number}" for number in range(6)]
