@@ -38,33 +38,40 @@ class DueReminder:
 
 
 def due_reminders(session: Session, workspace_id: str, today: date) -> list[DueReminder]:
-    """Active, unbooked certificates at a stage not yet reminded (one indexed scan plus one lookup)."""
+    """Active, unbooked certificates at a stage not yet reminded.
+
+    The scan reads two columns through the (status, valid_until) index; full rows are
+    loaded only for the few certificates that actually need a reminder today.
+    """
     horizon = today + timedelta(days=max(rules().reminder_days_before))
-    certificates = session.scalars(
-        select(Certificate)
-        .where(
-            Certificate.workspace_id == workspace_id,
+    candidates = session.execute(
+        select(Certificate.id, Certificate.valid_until).where(
             Certificate.status == CertificateStatus.ACTIVE,
             Certificate.valid_until <= horizon,
+            Certificate.workspace_id == workspace_id,
             Certificate.reevaluation_booked_on.is_(None),
         )
-        .options(joinedload(Certificate.member))
     ).all()
-    staged = [
-        (c, stage, (c.valid_until - today).days)
-        for c in certificates
-        if (stage := stage_for((c.valid_until - today).days))
-    ]
+    staged = {
+        cid: (stage, (until - today).days) for cid, until in candidates if (stage := stage_for((until - today).days))
+    }
     if not staged:
         return []
-    sent = set(
-        session.execute(
+    sent = {
+        (cid, stage)
+        for cid, stage in session.execute(
             select(CertificateReminder.certificate_id, CertificateReminder.stage).where(
-                CertificateReminder.certificate_id.in_([c.id for c, _s, _d in staged])
+                CertificateReminder.certificate_id.in_(list(staged))
             )
-        ).all()
+        )
+    }
+    due_ids = [cid for cid, (stage, _days) in staged.items() if (cid, stage) not in sent]
+    if not due_ids:
+        return []
+    certificates = session.scalars(
+        select(Certificate).where(Certificate.id.in_(due_ids)).options(joinedload(Certificate.member))
     )
-    return [DueReminder(c, stage, days) for c, stage, days in staged if (c.id, stage) not in sent]
+    return [DueReminder(c, *staged[c.id]) for c in certificates]
 
 
 def claim_reminder(session: Session, reminder: DueReminder, now: datetime) -> bool:
