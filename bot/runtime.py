@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
@@ -10,11 +11,13 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot import redaction
 from bot.app import create_app, make_web_client
 from bot.config import Settings
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade
 from bot.deps import Deps, utc_now
+from bot.oauth import BotTokens, OAuthStores, make_stores
 from bot.outbox import OutboxSender
 from bot.render import Renderer
 from jobs import run_due_jobs
@@ -27,6 +30,7 @@ class Runtime:
         self, settings: Settings, *, clock: Callable[[], datetime] = utc_now, migrate: bool | None = None
     ) -> None:
         self.settings = settings
+        redaction.install([settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret])
         self.engine = make_engine(settings.database_url)
         if migrate if migrate is not None else self.engine.dialect.name == "sqlite":
             upgrade(self.engine)  # embedded SQLite upgrades itself; PostgreSQL via `coachbot db upgrade`
@@ -37,19 +41,38 @@ class Runtime:
             self.sessions, self.client_for, rate=settings.outbox_rate, concurrency=settings.outbox_concurrency
         )
         self.pump: OutboxPump | None = None
+        self._clients: dict[tuple[str, str | None], WebClient] = {}
+        self._clients_lock = threading.Lock()
         self.scheduler: Any = None
 
     @cached_property
     def app(self) -> App:
         """Built on first use: CLI commands such as a roster import need no Slack app."""
-        return create_app(self.deps)
+        return create_app(self.deps, self.oauth)
+
+    @cached_property
+    def oauth(self) -> OAuthStores | None:
+        """slack_sdk's installation and OAuth-state stores, in OAuth mode only."""
+        return make_stores(self.settings, self.engine) if self.settings.oauth_enabled else None
+
+    @cached_property
+    def bot_tokens(self) -> BotTokens | None:
+        return BotTokens(self.oauth) if self.oauth else None
 
     @cached_property
     def client(self) -> WebClient:
         return make_web_client(self.settings)
 
-    def client_for(self, _workspace_id: str) -> WebClient:
-        return self.client
+    def client_for(self, workspace_id: str) -> WebClient:
+        """The workspace's client: the one bot token, or in OAuth mode the token its install stored."""
+        if self.bot_tokens is None:
+            return self.client
+        token = self.bot_tokens.token_for(workspace_id)
+        with self._clients_lock:
+            client = self._clients.get((workspace_id, token))
+            if client is None:  # one client per token: the outbox sender caches by client
+                client = self._clients[(workspace_id, token)] = make_web_client(self.settings, token or "")
+            return client
 
     def job_context(self, now: datetime | None = None) -> JobContext:
         return JobContext(
@@ -57,7 +80,7 @@ class Runtime:
         )
 
     def tick(self, now: datetime | None = None) -> dict[str, int]:
-        return run_due_jobs(self.job_context(now))
+        return run_due_jobs(self.job_context(now))  # records job durations and delivery counts (bot.metrics)
 
     def start_background(self, *, scheduler: bool = True) -> None:
         self.pump = OutboxPump(self.sender, self.deps.now).start()

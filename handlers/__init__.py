@@ -6,10 +6,11 @@ from slack_bolt import App
 
 from bot.deps import Deps
 from handlers import actions, commands, events, views
-from handlers.middleware import drop_retried_events, inject_deps, log_unhandled_errors
+from handlers.middleware import ReplayGuard, drop_retried_events, inject_deps, log_unhandled_errors
 
 
 def register_all(app: App, deps: Deps) -> None:
+    app.use(ReplayGuard())
     app.use(inject_deps(deps))
     app.use(drop_retried_events)
     app.error(log_unhandled_errors)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -38,3 +40,29 @@ def drop_retried_events(body: dict[str, Any], context: Any, next: Callable[[], A
 def log_unhandled_errors(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
     kind = body.get("type") or body.get("command") or "request"
     logger.exception("unhandled error in %s listener: %s", kind, error, exc_info=error)
+
+
+class ReplayGuard:
+    """A signed request is accepted once: Bolt checks the signature and its 5-minute window,
+    this refuses the same signature seen again inside that window (a replay)."""
+
+    WINDOW_SECONDS = 5 * 60
+
+    def __init__(self) -> None:
+        self._seen: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, req: Any, next: Callable[[], Any]) -> Any:
+        signature = (req.headers.get("x-slack-signature") or [""])[0]
+        if not signature:
+            return next()  # Socket Mode has no signatures
+        now = time.monotonic()
+        with self._lock:
+            if len(self._seen) > 50_000:
+                self._seen = {s: t for s, t in self._seen.items() if now - t < self.WINDOW_SECONDS}
+            seen_at = self._seen.get(signature)
+            if seen_at is not None and now - seen_at < self.WINDOW_SECONDS:
+                log.warning("refusing a replayed request")
+                return BoltResponse(status=401, body="")
+            self._seen[signature] = now
+        return next()

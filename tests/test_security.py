@@ -1,0 +1,116 @@
+"""Hostile requests and permissions: forged or replayed requests change nothing, every
+privileged command is refused to the wrong role, and secrets never reach the logs."""
+
+from __future__ import annotations
+
+import logging
+import time
+from urllib.parse import urlencode
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.config import load_settings
+from bot.playground import Playground
+
+ROLE_REFUSAL = ("只有以下角色可以执行此操作", "Only these roles can do that")
+NOT_IN_ROSTER = ("你还不在 Coachbot 名单中", "You are not in the Coachbot roster yet")
+USERS = {"agent": "UAGENT1", "lead": "ULEAD01", "hr": "UHR0001", "admin": "UADMIN1"}
+# subcommand text -> roles that may use it (admins may use everything)
+PRIVILEGED = {
+    "team progress": {"lead"},
+    "cert team": {"lead"},
+    "cert digest": {"hr"},
+    "cert export": {"lead", "hr"},
+    "wellbeing": {"lead", "hr"},
+    "score <@UAGENT2|b>": {"lead", "hr"},
+}
+EVERYONE = ["help", "lesson", "quiz", "streak", "cert", "checkin history", "settings"]
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Playground]:
+    """One playground for the read-only permission matrix (commands here change nothing)."""
+    database = tmp_path_factory.mktemp("matrix") / "coachbot.db"
+    with Playground(load_settings(DATABASE_URL=f"sqlite:///{database}")) as playground:
+        playground.sim.add_user("UOUTSIDE", "Outsider")
+        yield playground
+
+
+@pytest.mark.parametrize("command", sorted(PRIVILEGED))
+@pytest.mark.parametrize("role", sorted(USERS))
+def test_privileged_commands_are_refused_to_other_roles(shared: Playground, command: str, role: str) -> None:
+    reply = shared.driver.command(USERS[role], command)
+    refused = any(text in reply.text for text in ROLE_REFUSAL)
+    allowed = role == "admin" or role in PRIVILEGED[command]
+    assert refused is not allowed, reply.text
+
+
+@pytest.mark.parametrize("command", sorted(PRIVILEGED) + EVERYONE[1:])
+def test_people_outside_the_roster_can_only_get_help(shared: Playground, command: str) -> None:
+    reply = shared.driver.command("UOUTSIDE", command)
+    assert any(text in reply.text for text in NOT_IN_ROSTER), reply.text
+
+
+def test_a_forged_lead_button_from_an_agent_is_refused(playground: Playground) -> None:
+    forged = {
+        "text": "x",
+        "blocks": [
+            {
+                "type": "actions",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": "cert_team_next",
+                        "value": "2",
+                        "text": {"type": "plain_text", "text": ">"},
+                    }
+                ],
+            }
+        ],
+    }
+    reply = playground.driver.click("UAGENT1", forged, "cert_team_next")
+    assert any(text in reply.text for text in ROLE_REFUSAL)
+
+
+def test_a_replayed_request_is_refused_and_runs_once(playground: Playground) -> None:
+    driver = playground.driver
+    body = urlencode(
+        {
+            "team_id": "T0DEMO",
+            "user_id": "UAGENT1",
+            "command": "/coach",
+            "text": "help",
+            "response_url": playground.sim.new_response_url(),
+            "trigger_id": "1.2",
+        }
+    )
+    stamp = int(time.time())
+    first = driver.post(body, "application/x-www-form-urlencoded", timestamp=stamp)
+    replay = driver.post(body, "application/x-www-form-urlencoded", timestamp=stamp)
+    assert first[0] == 200 and "Coachbot" in first[1]
+    assert replay[0] == 401
+
+
+def test_an_oversized_body_is_refused_unread(playground: Playground) -> None:
+    status, _ = playground.driver.post("text=" + "x" * 1_100_000, "application/x-www-form-urlencoded")
+    assert status in (400, 413)
+
+
+def test_tokens_and_secrets_never_reach_the_logs(playground: Playground, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret = playground.settings.slack_signing_secret
+    assert secret
+    logging.getLogger("test").error("calling Slack with %s and %s", "xoxb-123-456-abcdef", secret)
+    playground.sim.fail_next("chat.postMessage", error="invalid_auth")
+    playground.driver.command("UAGENT1", "settings")
+    playground.runtime.tick()
+    logging.getLogger("slack_sdk").debug("Authorization: Bearer %s", playground.settings.slack_bot_token)
+    try:
+        raise RuntimeError(f"boom with {playground.settings.slack_bot_token}")
+    except RuntimeError:
+        logging.getLogger("test").exception("failed")
+    assert caplog.records
+    assert "xoxb-" not in caplog.text and secret not in caplog.text
+    assert "[redacted]" in caplog.text
