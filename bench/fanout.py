@@ -4,32 +4,74 @@ rate-limit retry handler."""
 
 from __future__ import annotations
 
+import json
 import resource
+import subprocess
+import sys
 import time
+import urllib.request
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import func, select
 
-from bench.world import MONDAY_0930_SHANGHAI, TOKEN, make_world
+from bench.world import MONDAY_0930_SHANGHAI, TOKEN, WORKSPACE, make_world
+from bot.app import make_web_client
 from bot.db.models import OutboxMessage, OutboxStatus
-from bot.sim.ratelimit import RateLimiter
+from jobs.lessons import dispatch_lessons
+
+
+class SimProcess:
+    """The simulator in its own process, so the bot's sender has this process's CPU to itself."""
+
+    def __init__(self, ceiling: float) -> None:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot.sim",
+                "--team",
+                WORKSPACE,
+                "--token",
+                TOKEN,
+                "--rate",
+                str(ceiling),
+                "--per-channel",
+                "1",
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert self.process.stdout is not None
+        self.api_url = self.process.stdout.readline().strip()
+
+    def stats(self) -> dict[str, int]:
+        with urllib.request.urlopen(self.api_url.replace("/api/", "/_sim/stats"), timeout=30) as response:  # noqa: S310
+            return dict(json.loads(response.read()))
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
 
 
 def run(agents: int = 2000, ceiling: float = 100.0, naive_agents: int = 100) -> dict[str, Any]:
     world = make_world(agents, rate=ceiling)
+    sim = SimProcess(ceiling)
     try:
-        runtime, sim = world.runtime, world.sim
-        sim.rate_limiter = RateLimiter({"chat.postMessage": ceiling}, per_channel_per_second=1.0)
+        runtime = world.runtime
+        runtime.settings = runtime.settings.model_copy(update={"slack_api_url": sim.api_url})
+        runtime.client = make_web_client(runtime.settings)
         context = runtime.job_context(MONDAY_0930_SHANGHAI)
         started = time.perf_counter()
-        from jobs.lessons import dispatch_lessons
-
         delivered = dispatch_lessons(context)
         dispatch_seconds = time.perf_counter() - started
         with runtime.sessions() as session:
             queued = int(session.scalar(select(func.count()).select_from(OutboxMessage)) or 0)
+            sample = [
+                (row.payload["channel"], row.payload.get("text", ""), row.payload.get("blocks"))
+                for row in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id).limit(naive_agents * 3))
+            ]
         started = time.perf_counter()
         report = runtime.sender.drain(MONDAY_0930_SHANGHAI)
         send_seconds = time.perf_counter() - started
@@ -40,12 +82,9 @@ def run(agents: int = 2000, ceiling: float = 100.0, naive_agents: int = 100) -> 
                 )
                 or 0
             )
-        posted = len(sim.messages)
+        stats = sim.stats()
         achieved = sent_rows / send_seconds if send_seconds else 0.0
-        naive = naive_loop(
-            sim.api_url, [(m.channel, m.text, m.blocks) for m in sim.messages[: naive_agents * 3]], ceiling, sim
-        )
-        return {
+        figures = {
             "benchmark": "fanout",
             "agents": agents,
             "lessons_dispatched": delivered,
@@ -55,23 +94,29 @@ def run(agents: int = 2000, ceiling: float = 100.0, naive_agents: int = 100) -> 
             "ceiling_per_second": ceiling,
             "achieved_per_second": round(achieved, 1),
             "achieved_over_ceiling": round(achieved / ceiling, 3),
-            "duplicates": posted - sent_rows,
-            "lost": queued - sent_rows,
-            "rate_limited_responses": sim.rate_limiter.limited if sim.rate_limiter else 0,
-            "naive_per_second": naive,
-            "coachbot_over_naive": round(achieved / naive, 2) if naive else None,
+            "duplicates": stats["messages"] - stats["distinct"],
+            "lost": queued - stats["distinct"],
+            "rate_limited_responses": stats["limited"],
             "max_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
             "retried": report.retried,
         }
     finally:
+        sim.stop()
         world.close()
+    naive_sim = SimProcess(ceiling)
+    try:
+        naive = naive_loop(naive_sim.api_url, sample)
+    finally:
+        naive_sim.stop()
+    figures["naive_per_second"] = naive
+    figures["coachbot_over_naive"] = round(figures["achieved_per_second"] / naive, 2) if naive else None
+    return figures
 
 
-def naive_loop(api_url: str, messages: list[tuple[str, str, Any]], ceiling: float, sim: Any) -> float:
+def naive_loop(api_url: str, messages: list[tuple[str, str, Any]]) -> float:
     """The baseline: one chat_postMessage after another, sleeping on 429 as slack_sdk's handler does."""
     if not messages:
         return 0.0
-    sim.rate_limiter = RateLimiter({"chat.postMessage": ceiling}, per_channel_per_second=1.0)
     client = WebClient(token=TOKEN, base_url=api_url, retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=10)])
     started = time.perf_counter()
     for channel, text, blocks in messages:

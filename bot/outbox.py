@@ -150,6 +150,9 @@ def backoff(attempts: int) -> timedelta:
 # A short Retry-After is waited out in the sender; a long one goes back to the database so
 # the claim's lease never runs out.
 IN_PROCESS_RETRY_LIMIT = 15.0
+# Outcomes are written in small batches; a crash can at worst resend the unflushed ones.
+FLUSH_EVERY = 50
+FLUSH_SECONDS = 0.5
 
 
 class OutboxSender:
@@ -215,6 +218,19 @@ class OutboxSender:
         ready = threading.Condition()
         in_flight = 0
 
+        finished: list[tuple[OutboxMessage, _Outcome]] = []
+
+        def flush() -> None:
+            """Record outcomes in one transaction: per-row commits would cap the rate far below Slack's."""
+            with ready:
+                done, finished[:] = list(finished), []
+            if not done:
+                return
+            with self.session_factory.begin() as session:
+                for row, outcome in done:
+                    mine = and_(OutboxMessage.id == row.id, OutboxMessage.claimed_by == worker)
+                    session.execute(update(OutboxMessage).where(mine).values(**outcome.values(row, now)))
+
         def run(lane: str) -> None:
             nonlocal in_flight, sequence, report
             row = lanes[lane][0]
@@ -225,15 +241,13 @@ class OutboxSender:
                 self.bucket.penalize(delay)
                 next_at = time.monotonic() + delay
             else:
-                with self.session_factory.begin() as session:
-                    mine = and_(OutboxMessage.id == row.id, OutboxMessage.claimed_by == worker)
-                    session.execute(update(OutboxMessage).where(mine).values(**outcome.values(row, now)))
                 if outcome.status is OutboxStatus.SENT:
                     self.bucket.reward()
-                lanes[lane].popleft()
                 next_at = 0.0
             with ready:
                 if not retry_here:
+                    lanes[lane].popleft()
+                    finished.append((row, outcome))
                     report += outcome.report
                 if lanes[lane]:
                     heapq.heappush(heap, (next_at, sequence, lane))
@@ -241,28 +255,42 @@ class OutboxSender:
                 in_flight -= 1
                 ready.notify_all()
 
-        with ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="outbox") as pool:
+        last_flush = time.monotonic()
+        # Outcomes are written on their own thread so the dispatcher never stops handing out sends.
+        with (
+            ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="outbox") as pool,
+            ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-flush") as writer,
+        ):
             while True:
+                if len(finished) >= FLUSH_EVERY or (finished and time.monotonic() - last_flush > FLUSH_SECONDS):
+                    writer.submit(flush)
+                    last_flush = time.monotonic()
                 with ready:
-                    while True:
+                    lane = ""
+                    while not lane:
                         if not heap and in_flight == 0:
-                            return report
+                            break
                         if heap and heap[0][0] <= time.monotonic() and in_flight < self.concurrency:
-                            _, _, lane = heapq.heappop(heap)
-                            paced = lanes[lane][0].method == "chat.postMessage"
-                            wait_until = self.pacer.ready_at(lane) if paced else 0.0
+                            _, _, candidate = heapq.heappop(heap)
+                            paced = lanes[candidate][0].method == "chat.postMessage"
+                            wait_until = self.pacer.ready_at(candidate) if paced else 0.0
                             if wait_until > time.monotonic():  # this channel's burst is used up: later
-                                heapq.heappush(heap, (wait_until, sequence, lane))
+                                heapq.heappush(heap, (wait_until, sequence, candidate))
                                 sequence += 1
                                 continue
                             if paced:
-                                self.pacer.take(lane)
+                                self.pacer.take(candidate)
                             in_flight += 1
+                            lane = candidate
                             break
                         wait = heap[0][0] - time.monotonic() if heap and in_flight < self.concurrency else 0.05
                         ready.wait(max(0.001, min(wait, 0.05)))
+                if not lane:
+                    break
                 self.bucket.acquire()
                 pool.submit(run, lane)
+        flush()
+        return report
 
     def _send_one(self, row: OutboxMessage) -> _Outcome:
         try:

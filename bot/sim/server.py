@@ -8,6 +8,7 @@ can watch the bot cope. The bot reaches it through ``SLACK_API_URL`` with a real
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import threading
@@ -32,6 +33,7 @@ class SimUser:
     tz: str = "Asia/Shanghai"
     locale: str = "zh-CN"
     is_bot: bool = False
+    is_admin: bool = False  # a Slack workspace admin (first-run: may claim Coachbot's admin role)
     deleted: bool = False
 
 
@@ -67,10 +69,15 @@ class SlackSimulator:
         self.home: dict[str, JSONDict] = {}
         self.responses: dict[str, list[JSONDict]] = {}
         self.files: list[JSONDict] = []
+        # OAuth installs (issue 11): the app's credentials, codes handed out, tokens per team
+        self.client_id, self.client_secret = "1111.2222", "sim-client-secret"
+        self.oauth_codes: dict[str, tuple[str, str]] = {}  # code -> (team, installer)
+        self.team_tokens: dict[str, str] = {}  # bot token -> team
         self.triggers: dict[str, str] = {}  # trigger id -> user
         self.opened_views: list[JSONDict] = []
         self.rate_limiter: RateLimiter | None = None
         self._origins: dict[str, tuple[str, str]] = {}
+        self.accept_any_user = False  # benchmarks address thousands of users nobody registered
         self._failures: dict[str, deque[Failure]] = {}
         self._ts = itertools.count(1)
         self._lock = threading.RLock()
@@ -205,8 +212,12 @@ class SlackSimulator:
                 failure = queue.popleft()
                 headers = {"Retry-After": str(failure.retry_after)} if failure.retry_after is not None else {}
                 return failure.status, {"ok": False, "error": failure.error or "ratelimited"}, headers
-            if token != self.bot_token:
+            if method == "oauth.v2.access":
+                return 200, self.api_oauth_v2_access(params), {}
+            if token != self.bot_token and token not in self.team_tokens:
                 return 200, {"ok": False, "error": "invalid_auth"}, {}
+            if method == "auth.test":
+                return 200, self.api_auth_test({"team_id": self.team_tokens.get(str(token), self.team_id)}), {}
             handler = getattr(self, "api_" + method.replace(".", "_"), None)
             if handler is None:
                 return 200, {"ok": False, "error": "unknown_method"}, {}
@@ -214,11 +225,64 @@ class SlackSimulator:
             self._changed.notify_all()
             return 200, result, {}
 
-    def api_auth_test(self, _params: JSONDict) -> JSONDict:
-        return {"ok": True, "team_id": self.team_id, "team": "Demo", "user_id": "UBOT", "bot_id": "BBOT", "url": ""}
+    def api_auth_test(self, params: JSONDict) -> JSONDict:
+        team = str(params.get("team_id") or self.team_id)
+        return {"ok": True, "team_id": team, "team": "Demo", "user_id": "UBOT", "bot_id": "BBOT", "url": ""}
+
+    # ----- OAuth installs and shared files (issue 11) ------------------------------------
+    def approve_install(self, team_id: str, installer: str) -> str:
+        """The installer clicks *Allow* on slack.com: a one-time code for the redirect."""
+        code = uuid.uuid4().hex
+        with self._lock:
+            self.oauth_codes[code] = (team_id, installer)
+        return code
+
+    def api_oauth_v2_access(self, params: JSONDict) -> JSONDict:
+        if (params.get("client_id"), params.get("client_secret")) != (self.client_id, self.client_secret):
+            return {"ok": False, "error": "invalid_client_id"}
+        grant = self.oauth_codes.pop(str(params.get("code") or ""), None)
+        if grant is None:
+            return {"ok": False, "error": "invalid_code"}
+        team, installer = grant
+        token = f"xoxb-{team.lower()}-{uuid.uuid4().hex[:12]}"
+        self.team_tokens[token] = team
+        return {
+            "ok": True,
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "chat:write,commands",
+            "bot_user_id": "UBOT",
+            "app_id": "ACOACHBOT",
+            "team": {"id": team, "name": f"Team {team}"},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": installer},
+        }
+
+    def share_file(self, user_id: str, filename: str, content: bytes) -> JSONDict:
+        """A person drops a file into their DM with the bot; returns the file as events carry it."""
+        file_id = "F" + uuid.uuid4().hex[:10].upper()
+        url = f"{self.base_url}/files/{file_id}/{filename}"
+        record = {"id": file_id, "name": filename, "filetype": filename.rsplit(".", 1)[-1], "user": user_id}
+        record |= {"url_private": url, "url_private_download": url}
+        with self._lock:
+            self.files.append({**record, "filename": filename, "content": content, "shared": True})
+        return record
+
+    def api_files_info(self, params: JSONDict) -> JSONDict:
+        for record in self.files:
+            if record["id"] == params.get("file") and "url_private" in record:
+                return {"ok": True, "file": {k: v for k, v in record.items() if k not in {"content", "shared"}}}
+        return {"ok": False, "error": "file_not_found"}
+
+    def file_content(self, file_id: str, token: str | None) -> bytes | None:
+        if token != self.bot_token and token not in self.team_tokens:
+            return None
+        with self._lock:
+            return next((bytes(r["content"]) for r in self.files if r["id"] == file_id and "url_private" in r), None)
 
     def _known_target(self, user_id: str | None) -> JSONDict | None:
-        if user_id is None:
+        if user_id is None or (self.accept_any_user and user_id not in self.users):
             return None
         user = self.users.get(user_id)
         if user is None:
@@ -291,6 +355,7 @@ class SlackSimulator:
                 "locale": user.locale,
                 "deleted": user.deleted,
                 "is_bot": user.is_bot,
+                "is_admin": user.is_admin,
                 "profile": {"real_name": user.real_name, "display_name": user.name},
             },
         }
@@ -401,6 +466,37 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def do_GET(self) -> None:
+        """Downloads of shared files (url_private), with the bot token as Slack requires."""
+        path = urlparse(self.path).path
+        if path == "/_sim/stats":
+            self._stats()
+            return
+        token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+        content = self.sim.file_content(path.split("/")[2], token) if path.startswith("/files/") else None
+        if content is None:  # Slack answers a bad token with its login page, not an error code
+            body = b"<html>sign in</html>"
+            self.send_response(200 if path.startswith("/files/") else 404)
+            self.send_header("Content-Type", "text/html")
+        else:
+            body = content
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def _stats(self) -> None:
+        """``/_sim/stats``: counts for a benchmark driving a simulator in another process."""
+        sim = self.sim
+        with sim._lock:
+            distinct = {(m.channel, m.text, json.dumps(m.blocks, sort_keys=True)) for m in sim.messages}
+            limited = sim.rate_limiter.limited if sim.rate_limiter else 0
+            self._send(
+                200,
+                {"messages": len(sim.messages), "distinct": len(distinct), "limited": limited, "calls": len(sim.calls)},
+            )
+
     def do_POST(self) -> None:
         path = urlparse(self.path).path
         raw = self._read_body()
@@ -410,6 +506,9 @@ class _Handler(BaseHTTPRequestHandler):
             auth = self.headers.get("Authorization", "")
             if auth.startswith("Bearer "):
                 token = auth.removeprefix("Bearer ")
+            if auth.startswith("Basic "):  # oauth.v2.access: the app's id and secret
+                client_id, _, secret = base64.b64decode(auth.removeprefix("Basic ")).decode().partition(":")
+                params |= {"client_id": client_id, "client_secret": secret}
             status, payload, headers = self.sim.handle(path.removeprefix("/api/"), params, token)
             self._send(status, payload, headers)
         elif path.startswith("/response/"):
