@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.oauth.installation_store import Installation
 
 from bot.config import Settings
 from bot.deps import Deps
+from bot.logging_setup import ContextExecutor, bolt_request_context
+from bot.messages.onboarding import queue_welcome
+from bot.oauth import OAuthStores, installer_profile, oauth_settings
+from bot.services.onboarding import make_first_admin, slack_profile_fields
+from bot.services.workspaces import ensure_workspace
 from handlers import register_all
 
 
@@ -21,7 +29,8 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
     )
 
 
-def create_app(deps: Deps) -> App:
+def create_app(deps: Deps, oauth: OAuthStores | None = None) -> App:
+    """Single-workspace with SLACK_BOT_TOKEN; with ``oauth`` stores, any workspace can install."""
     settings = deps.settings
     app = App(
         client=make_web_client(settings),
@@ -29,6 +38,39 @@ def create_app(deps: Deps) -> App:
         # Socket Mode has no signatures; HTTP mode always verifies them (5-minute window).
         request_verification_enabled=bool(settings.slack_signing_secret),
         token_verification_enabled=False,
+        oauth_settings=oauth_settings(settings, oauth, welcome_installer(deps)) if oauth else None,
+        listener_executor=ContextExecutor(max_workers=5),  # carries each request's log context
     )
+    app.use(bolt_request_context)
     register_all(app, deps)
     return app
+
+
+def welcome_installer(deps: Deps) -> Callable[[Installation], None]:
+    """After an OAuth install: the workspace, its installer as first admin, the welcome DM."""
+
+    def on_installed(installation: Installation) -> None:
+        if not installation.team_id:
+            return  # an org-wide (Enterprise Grid) install: each workspace starts on first use
+        profile = installer_profile(make_web_client(deps.settings, installation.bot_token), installation.user_id)
+        now = deps.now()
+        with deps.sessions.begin() as session:
+            workspace = ensure_workspace(
+                session, installation.team_id, deps.settings, now, installation.team_name or ""
+            )
+            name = str(profile.get("real_name") or profile.get("name") or installation.user_id)
+            if make_first_admin(
+                session,
+                workspace,
+                installation.user_id,
+                name,
+                now,
+                how="oauth_install",
+                **slack_profile_fields(profile),
+            ):
+                queue_welcome(
+                    session, deps.renderer, workspace, installation.user_id, now, str(profile.get("locale") or "")
+                )
+        deps.on_outbox_write()
+
+    return on_installed

@@ -59,10 +59,11 @@ def _user_error(error: UserError, settings: Settings) -> typer.Exit:
     return _fail(Catalog.load().t(settings.locale, error.key, **error.params))
 
 
-def _setup_logging(verbose: bool = False) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def _setup_logging(settings: Settings, verbose: bool = False) -> None:
+    """Structured logs (bot.logging_setup): JSON lines off a terminal, readable lines on one."""
+    from bot.logging_setup import configure_logging
+
+    configure_logging(settings.log_format, level=logging.DEBUG if verbose else logging.INFO)
 
 
 @app.command()
@@ -74,7 +75,7 @@ def run(
 ) -> None:
     """Connect to Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP mode with a signing secret."""
     settings = _settings()
-    if not settings.slack_bot_token:
+    if not settings.can_deliver:
         console.print(NO_TOKENS)
         if playground_without_tokens:
             console.print("\nStarting the playground now.\n")
@@ -89,14 +90,18 @@ def run(
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.runtime import Runtime
+    from bot.socket_watchdog import SocketModeWatchdog
 
-    _setup_logging()
+    _setup_logging(settings)
     runtime = Runtime(settings)
     runtime.start_background()
     console.print("Coachbot is connecting to Slack in Socket Mode. Ctrl+C stops it.")
+    handler = SocketModeHandler(runtime.app, settings.slack_app_token)
+    watchdog = SocketModeWatchdog(handler.client).start()  # reconnects a silently dead connection
     try:
-        SocketModeHandler(runtime.app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+        handler.start()  # type: ignore[no-untyped-call]
     finally:
+        watchdog.stop()
         runtime.stop()
 
 
@@ -112,12 +117,18 @@ def serve(
     from bot.web import CoachbotWSGI
 
     settings = _settings()
-    if not settings.slack_bot_token or not settings.slack_signing_secret:
-        raise _fail("SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET: both are required for HTTP mode", 2)
-    _setup_logging()
+    if not settings.can_deliver or not settings.slack_signing_secret:
+        raise _fail(
+            "SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) and SLACK_SIGNING_SECRET: "
+            "required for HTTP mode",
+            2,
+        )
+    _setup_logging(settings)
     runtime = Runtime(settings)
     runtime.start_background()
-    console.print(f"Coachbot listens on http://{host}:{port}/slack/events (health: /healthz).")
+    console.print(f"Coachbot listens on http://{host}:{port}/slack/events (health: /healthz, metrics: /metrics).")
+    if settings.oauth_enabled:
+        console.print(f"Install it into a workspace at {settings.public_url or f'http://{host}:{port}'}/slack/install.")
     try:
         waitress_serve(CoachbotWSGI(runtime.app, runtime.sessions), host=host, port=port, threads=8)
     finally:
@@ -148,6 +159,20 @@ def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
     settings = _settings()
     upgrade(make_engine(settings.database_url), revision)
     console.print(f"Database is at revision {revision}.")
+
+
+@db_app.command("backup")
+def db_backup(target: Annotated[Path, typer.Argument(help="New file to write the copy to.")]) -> None:
+    """Copy the SQLite database while the bot runs (PostgreSQL: prints the pg_dump command)."""
+    from bot.db.backup import BackupError, backup_sqlite
+    from bot.db.engine import make_engine
+
+    settings = _settings()
+    try:
+        pages = backup_sqlite(make_engine(settings.database_url), target)
+    except BackupError as error:
+        raise _fail(str(error)) from None
+    console.print(f"Backed up {pages} pages to {target}. Restore: stop the bot, copy the file over coachbot.db.")
 
 
 @roster_app.command("import")
@@ -383,6 +408,75 @@ def content_check() -> None:
             err.print(f"[red]✗[/red] {problem}")
         raise typer.Exit(1)
     console.print(f"[green]✓[/green] {len(library.lessons)} lessons and {len(library.questions)} questions are valid.")
+
+
+@app.command()
+def status() -> None:
+    """Outbox depth, the last run of each job, and sends that failed (with Slack's reason)."""
+    from bot.outbox import depth
+    from bot.runtime import Runtime
+    from bot.services.job_runs import failing_sends, last_runs
+
+    settings = _settings()
+    runtime = Runtime(settings)
+    with runtime.sessions() as session:
+        counts, runs, failing = depth(session), last_runs(session), failing_sends(session)
+    runtime.engine.dispose()
+    outbox = Table("status", "messages", title="Outbox")
+    for name in ("pending", "sending", "sent", "failed"):
+        outbox.add_row(name, str(counts.get(name, 0)))
+    console.print(outbox)
+    jobs = Table(title="Jobs")
+    for heading in ("job", "last run (UTC)", "took", "result", "runs", "failures"):
+        jobs.add_column(heading, no_wrap=True)
+    jobs.add_column("last error")
+    for run in runs:
+        took = f"{run.duration_seconds * 1000:.0f} ms"
+        jobs.add_row(
+            run.job,
+            f"{run.started_at:%m-%d %H:%M:%S}",
+            took,
+            str(run.result),
+            str(run.runs),
+            str(run.failures),
+            run.error or "",
+        )
+    console.print(jobs if runs else "Jobs: no run recorded yet (`coachbot jobs tick` runs them once).")
+    if not failing:
+        console.print("Failing sends: none.")
+        return
+    console.print(f"Failing sends ({len(failing)} newest; Slack's reason last):")
+    for send in failing:  # one line each, never cut: keys and reasons get pasted into searches
+        console.print(f"  {send.workspace_id}  {send.dedupe_key}  {send.method}  x{send.attempts}  {send.last_error}")
+
+
+# ----- privacy (wellbeing feature) -------------------------------------------------------
+privacy_app = typer.Typer(help="Personal data: erase a person across every feature.", no_args_is_help=True)
+app.add_typer(privacy_app, name="privacy")
+
+
+@privacy_app.command("forget")
+def privacy_forget(
+    slack_id: Annotated[str, typer.Argument(help="The person's Slack user id (U…).")],
+    workspace: Annotated[str | None, typer.Option(help="Slack team id (T…); needed when there are several.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase a person's personal data in every feature; anonymous team averages stay."""
+    from bot.runtime import Runtime
+    from bot.services.privacy import forget_member
+
+    settings = _settings()
+    if not yes and not typer.confirm(f"Erase everything Coachbot stores about {slack_id}? This cannot be undone"):
+        raise typer.Exit(1)
+    with Runtime(settings).sessions.begin() as session:
+        try:
+            removed = forget_member(session, _workspace_id(session, workspace, settings), slack_id, datetime.now(UTC))
+        except UserError as error:
+            raise _user_error(error, settings) from None
+    table = Table("data", "rows removed or anonymised", title=f"Forgot {slack_id}")
+    for kind, count in removed.items():
+        table.add_row(kind, str(count))
+    console.print(table)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.db.models import Role
+from bot.pacing import ChannelPacer
 from bot.runtime import Runtime
 from bot.services.roster import import_roster
 from bot.services.workspaces import ensure_workspace
@@ -63,6 +64,9 @@ class Playground:
             }
         )
         self.runtime = Runtime(self.settings)
+        # The playground's simulator has no per-channel limit, and `tick` time-travels days in
+        # seconds: Slack's one-message-a-second pacing would only make the demo wait.
+        self.runtime.sender.pacer = ChannelPacer(per_second=1000, burst=100)
         self.server = BackgroundServer(CoachbotWSGI(self.runtime.app, self.runtime.sessions)).start()
         self.driver = SlackDriver(self.server.url, secret, self.sim, DEMO_WORKSPACE)
         self.seed()

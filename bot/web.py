@@ -1,17 +1,26 @@
-"""HTTP mode: Bolt's WSGI adapter for Slack requests plus a health check, served by waitress."""
+"""HTTP mode: Bolt's WSGI adapter for Slack requests (and OAuth installs), a health check and
+Prometheus metrics, served by waitress."""
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from prometheus_client import CONTENT_TYPE_LATEST
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 from waitress.server import create_server
+
+from bot.logging_setup import bind_request
+from bot.metrics import ACK_LATENCY, exposition
+
+log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 1_000_000  # Slack payloads are far smaller; a bigger body is refused unread
 
@@ -45,9 +54,35 @@ class CoachbotWSGI:
         if path == "/healthz" and method == "GET":
             status, payload = self.health()
             return _json(start_response, status, payload)
+        if path == "/metrics" and method == "GET":
+            body = exposition(self.sessions)
+            start_response("200 OK", [("Content-Type", CONTENT_TYPE_LATEST), ("Content-Length", str(len(body)))])
+            return [body]
         if int(environ.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES:
             return _json(start_response, 413, {"error": "request body too large"})
-        return self.slack(environ, start_response)
+        if method != "POST":
+            return self.slack(environ, start_response)  # GET /slack/install and /slack/oauth_redirect
+        return self._timed_slack_request(environ, start_response, path)
+
+    def _timed_slack_request(
+        self, environ: dict[str, Any], start_response: StartResponse, path: str
+    ) -> Iterable[bytes]:
+        """Bolt answers once the listener has acked, so this is the ack latency Slack sees."""
+        request_id = bind_request(environ.get("HTTP_X_REQUEST_ID"))
+        started = time.perf_counter()
+        status_line = ""
+
+        def start(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            nonlocal status_line
+            status_line = status
+            return start_response(status, [*headers, ("X-Request-Id", request_id)], *exc_info)
+
+        try:
+            return self.slack(environ, start)
+        finally:
+            elapsed = time.perf_counter() - started
+            ACK_LATENCY.observe(elapsed)
+            log.info("slack request", extra={"path": path, "status": status_line[:3], "ms": round(elapsed * 1000, 1)})
 
 
 def _json(start_response: StartResponse, status: int, payload: dict[str, Any]) -> list[bytes]:

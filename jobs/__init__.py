@@ -4,17 +4,24 @@ is due, and every message a job writes carries a dedupe key."""
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.metrics import JOB_DURATION, record_drain
+from bot.services.job_runs import record_run
 from jobs.certification import send_certification_reminders
 from jobs.context import JobContext
+from jobs.delivery_report import report_failed_deliveries
 from jobs.housekeeping import forget_old_events
 from jobs.lead_summary import send_lead_summaries
 from jobs.lessons import dispatch_lessons
 from jobs.polls import close_due_polls
 from jobs.profiles import sync_profiles
 from jobs.wellbeing import run_wellbeing_jobs
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -31,14 +38,37 @@ JOBS: tuple[Job, ...] = (
     Job("wellbeing", run_wellbeing_jobs),
     Job("polls", close_due_polls),
     Job("housekeeping", forget_old_events),
+    Job("delivery_report", report_failed_deliveries),
 )
 
 
 def run_due_jobs(ctx: JobContext) -> dict[str, int]:
     """Run every job once at ``ctx.now``, then deliver what they queued."""
-    results = {job.name: job.run(ctx) for job in JOBS}
-    if not ctx.settings.slack_bot_token:
+    results = {job.name: timed(job, ctx) for job in JOBS}
+    if not ctx.settings.can_deliver:
         return results  # nothing can be delivered without a token; messages wait in the outbox
     report = ctx.sender.drain(ctx.now)
+    record_drain(report)
     results |= {"sent": report.sent, "retried": report.retried, "failed": report.failed}
     return results
+
+
+def timed(job: Job, ctx: JobContext) -> int:
+    """Run one job, observing its duration (metrics) and recording its last run (`coachbot status`)."""
+    started = time.perf_counter()
+    error: str | None = None
+    result = 0
+    try:
+        result = job.run(ctx)
+        return result
+    except Exception as exc:
+        error = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        elapsed = time.perf_counter() - started
+        JOB_DURATION.labels(job=job.name).observe(elapsed)
+        try:
+            with ctx.sessions.begin() as session:
+                record_run(session, job.name, ctx.now, elapsed, result, error)
+        except Exception:  # bookkeeping must never stop the jobs themselves
+            log.exception("could not record the run of job %s", job.name)

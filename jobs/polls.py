@@ -1,9 +1,30 @@
-"""Polls: close the ones whose deadline has passed."""
+"""Polls: close the ones whose deadline has passed, exactly once across instances."""
 
 from __future__ import annotations
 
+from bot.content.loader import content_library
+from bot.messages.polls import close_quick_poll_and_show
+from bot.messages.scoring import close_scoring_poll_and_report
+from bot.services.polls import due_quick_polls
+from bot.services.scoring import due_scoring_polls
 from jobs.context import JobContext
 
 
 def close_due_polls(ctx: JobContext) -> int:
-    return 0
+    """Each poll closes in its own transaction with a conditional UPDATE: a second run or
+    instance finds it closed and does nothing."""
+    library = content_library()
+    with ctx.sessions() as session:
+        quick = due_quick_polls(session, ctx.now)
+        scoring = due_scoring_polls(session, ctx.now)
+    closed = 0
+    for poll_id in quick:
+        with ctx.sessions.begin() as session:
+            closed += close_quick_poll_and_show(session, ctx.renderer, poll_id, ctx.now)
+    for poll_id, workspace_id in scoring:
+        with ctx.sessions.begin() as session:
+            results, chart = close_scoring_poll_and_report(session, ctx.renderer, library, poll_id, ctx.now)
+        closed += results is not None
+        if chart is not None:
+            chart.upload(ctx.client_for(workspace_id))
+    return closed

@@ -18,7 +18,7 @@ PER_TICK = 50  # users.info is Tier 4 (100+/min): a few per tick stays far below
 
 
 def sync_profiles(ctx: JobContext) -> int:
-    if not ctx.settings.slack_bot_token:
+    if not ctx.settings.can_deliver:
         return 0
     synced = 0
     with ctx.sessions.begin() as session:

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.metrics import record_drain
 from bot.outbox import OutboxSender
 from jobs import run_due_jobs
 from jobs.context import JobContext
@@ -47,7 +48,7 @@ class OutboxPump:
             self._wake.wait(PUMP_IDLE_SECONDS)
             self._wake.clear()
             try:
-                self.sender.drain(self.clock())
+                record_drain(self.sender.drain(self.clock()))
             except Exception:
                 log.exception("outbox drain failed; retrying on the next wake-up")
 

@@ -14,6 +14,9 @@ from bot.content.schema import QuestionKind
 from bot.i18n import LOCALES, Catalog, resolve_locale
 from bot.render import TEMPLATES_DIR, Renderer
 from bot.services.progress import ModuleStats, TeamProgress
+from tests.test_onboarding import OPS_CONTEXTS, OPS_VIEWS
+from tests.test_polls_render import POLL_CONTEXTS, POLL_VIEWS
+from tests.test_wellbeing import WELLBEING_CONTEXTS, WELLBEING_VIEWS
 
 LIBRARY = content_library()
 QUESTIONS = {kind: next(q for q in LIBRARY.questions.values() if q.kind is kind) for kind in QuestionKind}
@@ -56,6 +59,12 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "home": {"name": "Ann", "in_roster": False, "commands": ["help"], "learning": None, "certificate": None},
 }
 VIEWS = {"settings_modal", "home"}
+CONTEXTS |= POLL_CONTEXTS  # poll and scoring samples live with their own tests
+VIEWS |= POLL_VIEWS
+CONTEXTS |= WELLBEING_CONTEXTS  # check-in and support samples live with their own tests
+VIEWS |= WELLBEING_VIEWS
+CONTEXTS |= OPS_CONTEXTS  # first-run and workspace-settings samples live with their own tests
+VIEWS |= OPS_VIEWS
 
 
 def test_both_languages_have_the_same_strings() -> None:

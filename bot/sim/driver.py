@@ -104,6 +104,16 @@ class SlackDriver:
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
+    def get(self, path: str, *, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+        """A browser visiting the app (OAuth install pages): status, headers, body."""
+        url = self.app_url.removesuffix("/slack/events") + path
+        request = urllib.request.Request(url, headers=headers or {}, method="GET")  # noqa: S310 - our loopback URL
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our loopback URL
+                return response.status, dict(response.headers.items()), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers.items()), error.read().decode()
+
     def _collect(self, status: int, body: str, response_url: str | None, wait: float) -> Reply:
         reply = Reply(status, body, response_url)
         if response_url and wait > 0:

@@ -1,13 +1,58 @@
-"""`/coach checkin`."""
+"""`/coach checkin [history | settings | delete]`: always about the person asking, nobody else."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from bot.commands import Invocation
+from bot.db.models import Member
 from bot.errors import UserError
+from bot.messages.wellbeing import checkin_history, checkin_modal, checkin_settings_modal, history_chart_png
+from bot.services.checkins import count_checkins, history, member_timezone, preferences, today_for
 from handlers.request import SlackRequest
+
+log = logging.getLogger(__name__)
 
 
 def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
-    raise UserError("usage.unknown", name="checkin")  # placeholder until the feature lands
+    member = request.member_or_refuse()
+    args = [arg.lower() for arg in invocation.args]
+    deps = request.deps
+    if not args:
+        request.ack()
+        client.views_open(
+            trigger_id=request.trigger_id, view=checkin_modal(deps.renderer, deps.library, request.locale)
+        )
+    elif args == ["history"]:
+        show_history(request, member, client)
+    elif args == ["settings"]:
+        with deps.sessions() as session:
+            prefs, zone = preferences(session, member), member_timezone(session, member)
+        request.ack()
+        view = checkin_settings_modal(deps.renderer, request.locale, prefs, zone)
+        client.views_open(trigger_id=request.trigger_id, view=view)
+    elif args == ["delete"]:
+        with deps.sessions() as session:
+            count = count_checkins(session, member.id)
+        if not count:
+            raise UserError("checkin.delete.nothing")
+        request.ack(request.render("checkin_delete_confirm", count=count))
+    else:
+        raise UserError("checkin.usage")
+
+
+def show_history(request: SlackRequest, member: Member, client: Any) -> None:
+    """The text trend answers at once; the chart follows in the person's DM with the bot."""
+    deps = request.deps
+    with deps.sessions() as session:
+        points = history(session, member.id, today_for(session, member, deps.now()))
+    answered = any(p.stress is not None for p in points)
+    request.ack(checkin_history(deps.renderer, request.locale, points, chart=answered))
+    if not answered:
+        return
+    try:
+        channel = client.conversations_open(users=request.user_id)["channel"]["id"]
+        client.files_upload_v2(channel=channel, content=history_chart_png(points), filename="checkins.png")
+    except Exception:
+        log.warning("could not upload the check-in chart for %s", request.user_id, exc_info=True)

@@ -1,4 +1,4 @@
-"""`/coach settings`: open the personal settings modal."""
+"""`/coach settings`: open the personal settings modal; `/coach settings workspace` (admins) the workspace's."""
 
 from __future__ import annotations
 
@@ -7,10 +7,16 @@ from typing import Any
 from bot.commands import Invocation
 from bot.errors import UserError
 from handlers.request import SlackRequest
+from handlers.views.workspace_settings import open_workspace_settings
+
+WORKSPACE_WORDS = frozenset({"workspace", "工作区"})
 
 
 def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
     member = request.member_or_refuse()
+    if invocation.args and invocation.args[0].lower() in WORKSPACE_WORDS:
+        open_workspace_settings(request, client)
+        return
     if invocation.args:
         raise UserError("usage.settings_takes_no_arguments")
     request.ack()

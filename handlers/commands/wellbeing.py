@@ -1,4 +1,4 @@
-"""`/coach wellbeing`."""
+"""`/coach wellbeing [team NAME]` (leads, HR): anonymous weekly stress averages; every view is audited."""
 
 from __future__ import annotations
 
@@ -6,8 +6,20 @@ from typing import Any
 
 from bot.commands import Invocation
 from bot.errors import UserError
+from bot.messages.wellbeing import wellbeing_report
+from bot.services.checkins import today_for
+from bot.services.wellbeing import view_trend
 from handlers.request import SlackRequest
 
 
-def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
-    raise UserError("usage.unknown", name="wellbeing")  # placeholder until the feature lands
+def run(request: SlackRequest, invocation: Invocation, _client: Any) -> None:
+    viewer = request.member_or_refuse()
+    args = list(invocation.args)
+    if args and (args[0].lower() != "team" or len(args) < 2):
+        raise UserError("wellbeing.usage")
+    team_name = " ".join(args[1:]) or None
+    deps = request.deps
+    with deps.sessions.begin() as session:
+        now = deps.now()
+        scope, trend = view_trend(session, viewer, team_name, today_for(session, viewer, now), now)
+    request.ack(wellbeing_report(deps.renderer, request.locale, scope, trend))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Engine, create_engine
 
-from bot.db import certification, learning, polls, wellbeing  # noqa: F401 - registers their tables
+from bot.db import certification, learning, ops, polls, wellbeing  # noqa: F401 - registers their tables
 from bot.db.models import Base
 
 config = context.config

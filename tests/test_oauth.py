@@ -1,0 +1,142 @@
+"""Multi-workspace OAuth mode through the simulator: /slack/install issues a state (and its
+browser cookie), the redirect with Slack's code stores the workspace's own bot token, and a
+wrong, replayed or expired state is refused."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlparse
+
+import pytest
+from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
+from sqlalchemy import select
+
+from bot.config import load_settings
+from bot.db.models import Member, Role
+from bot.oauth import manifest_scopes
+from bot.runtime import Runtime
+from bot.sim.driver import SlackDriver, block_text
+from bot.sim.server import SlackSimulator
+from bot.web import BackgroundServer, CoachbotWSGI
+
+TEAM, INSTALLER = "T0ACME1", "UINST01"
+COOKIE = "slack-app-oauth-state"
+
+
+@dataclass
+class OAuthWorld:
+    sim: SlackSimulator
+    runtime: Runtime
+    server: BackgroundServer
+    secret: str
+
+    def driver(self, team: str) -> SlackDriver:
+        return SlackDriver(self.server.url, self.secret, self.sim, team)
+
+    def start_install(self) -> str:
+        """A browser opens /slack/install: the page links to Slack with a state, also set as a cookie."""
+        status, headers, body = self.driver(TEAM).get("/slack/install")
+        assert status == 200
+        state = SimpleCookie(headers["Set-Cookie"])[COOKIE].value
+        link = next(part for part in body.split('"') if part.startswith("https://slack.com/oauth/v2/authorize"))
+        query = parse_qs(urlparse(link.replace("&amp;", "&")).query)
+        assert query["state"] == [state] and query["client_id"] == [self.sim.client_id]
+        assert query["scope"] == [",".join(manifest_scopes())]
+        return state
+
+    def finish_install(self, state: str, *, cookie: str | None = None, team: str = TEAM) -> tuple[int, str]:
+        code = self.sim.approve_install(team, INSTALLER)
+        headers = {"Cookie": f"{COOKIE}={cookie if cookie is not None else state}"}
+        status, _, body = self.driver(team).get(
+            "/slack/oauth_redirect?" + urlencode({"code": code, "state": state}), headers=headers
+        )
+        return status, body
+
+    def bot_token(self, team: str) -> str | None:
+        assert self.runtime.oauth is not None
+        bot = self.runtime.oauth.installations.find_bot(enterprise_id=None, team_id=team)
+        return bot.bot_token if bot else None
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[OAuthWorld]:
+    sim = SlackSimulator(team_id="T0NOBODY", bot_token="xoxb-not-used").start()
+    sim.add_user(INSTALLER, "Ivy Installer", locale="en-US", is_admin=True)
+    secret = secrets.token_hex(16)
+    settings = load_settings(
+        DATABASE_URL=f"sqlite:///{tmp_path / 'oauth.db'}",
+        SLACK_CLIENT_ID=sim.client_id,
+        SLACK_CLIENT_SECRET=sim.client_secret,
+        SLACK_SIGNING_SECRET=secret,
+        SLACK_API_URL=sim.api_url,
+        COACHBOT_PUBLIC_URL="https://coachbot.example.com",
+    )
+    assert settings.oauth_enabled and not settings.slack_bot_token
+    runtime = Runtime(settings)
+    server = BackgroundServer(CoachbotWSGI(runtime.app, runtime.sessions)).start()
+    try:
+        yield OAuthWorld(sim, runtime, server, secret)
+    finally:
+        server.stop()
+        runtime.stop()
+        sim.stop()
+
+
+def test_an_install_stores_the_workspaces_own_token_and_welcomes_the_installer(world: OAuthWorld) -> None:
+    status, page = world.finish_install(world.start_install())
+    assert status == 200 and "Thank you!" in page
+    token = world.bot_token(TEAM)
+    assert token is not None and token in world.sim.team_tokens and world.sim.team_tokens[token] == TEAM
+    with world.runtime.sessions() as session:
+        installer = session.scalar(select(Member).where(Member.workspace_id == TEAM))
+        assert installer is not None and (installer.slack_id, installer.role) == (INSTALLER, Role.ADMIN)
+        assert installer.name == "Ivy Installer"
+    world.runtime.tick()  # the outbox sends with the token the install stored
+    welcome = [m for m in world.sim.messages_for(INSTALLER) if "Welcome to Coachbot" in m.text]
+    assert len(welcome) == 1 and "Load your roster" in "\n".join(block_text(b) for b in welcome[0].blocks)
+
+
+def test_requests_from_an_installed_workspace_are_authorized_with_its_token(world: OAuthWorld) -> None:
+    world.finish_install(world.start_install())
+    reply = world.driver(TEAM).command(INSTALLER, "settings workspace", wait=0)
+    assert reply.status == 200
+    assert world.sim.wait_for(lambda: bool(world.sim.opened_views))
+    assert world.sim.opened_views[-1]["callback_id"] == "workspace_settings"
+
+
+def test_a_workspace_that_never_installed_gets_no_answer(world: OAuthWorld) -> None:
+    reply = world.driver("T0STRANGER").command(INSTALLER, "help", wait=0)
+    assert "Welcome" not in reply.text and "/coach" not in reply.text
+    assert world.sim.messages == []
+
+
+def test_a_forged_state_is_refused_and_nothing_is_stored(world: OAuthWorld) -> None:
+    world.start_install()
+    status, _ = world.finish_install("forged-state")
+    assert status == 401
+    assert world.bot_token(TEAM) is None
+
+
+def test_a_state_from_another_browser_is_refused(world: OAuthWorld) -> None:
+    state = world.start_install()
+    status, _ = world.finish_install(state, cookie="someone-elses-state")
+    assert status == 400
+    assert world.bot_token(TEAM) is None
+
+
+def test_a_state_works_once(world: OAuthWorld) -> None:
+    state = world.start_install()
+    assert world.finish_install(state)[0] == 200
+    assert world.finish_install(state, team="T0REPLAY")[0] == 401
+    assert world.bot_token("T0REPLAY") is None
+
+
+def test_an_expired_state_is_refused(world: OAuthWorld) -> None:
+    stale = SQLAlchemyOAuthStateStore(expiration_seconds=-1, engine=world.runtime.engine).issue()
+    status, _ = world.finish_install(stale)
+    assert status == 401
+    assert world.bot_token(TEAM) is None

@@ -1,0 +1,172 @@
+"""Faults and restarts: failed sends are reported once, a locked database waits instead of
+failing, backups are consistent, and SIGKILL in the middle of work loses and doubles nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from bot.cli import app
+from bot.config import load_settings
+from bot.db.models import Member, OutboxMessage, OutboxStatus
+from bot.outbox import FLUSH_EVERY, enqueue
+from bot.playground import Playground
+from bot.runtime import Runtime
+from bot.services.roster import import_roster
+from bot.services.workspaces import ensure_workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+MONDAY = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
+
+
+def test_undeliverable_messages_are_reported_to_admins_once_a_day(playground: Playground) -> None:
+    with playground.runtime.sessions.begin() as session:
+        enqueue(
+            session,
+            workspace_id="T0DEMO",
+            dedupe_key="ghost",
+            method="chat.postMessage",
+            payload={"channel": "UNOBODY", "text": "hi"},
+            now=MONDAY,
+        )
+    playground.runtime.tick(MONDAY - timedelta(hours=1))  # 08:30 local: fails, no report yet
+    playground.runtime.tick(MONDAY + timedelta(hours=1))
+    playground.runtime.tick(MONDAY + timedelta(hours=3))
+    reports = [m for m in playground.sim.messages_for("UADMIN1") if "could not be delivered" in m.text]
+    assert len(reports) == 1 and "user_not_found ×1" in reports[0].text
+    assert not [m for m in playground.sim.messages_for("UAGENT1") if "could not be delivered" in m.text]
+
+
+def test_a_locked_database_makes_work_wait_not_fail(playground: Playground) -> None:
+    database = playground.settings.database_url.removeprefix("sqlite:///")
+    locker = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
+    locker.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(1.5, lambda: locker.execute("COMMIT"))
+    release.start()
+    results = playground.runtime.tick(MONDAY)  # lessons for the Shanghai agents need the write lock
+    release.join()
+    locker.close()
+    assert results["lessons"] >= 3
+
+
+def test_backup_is_a_consistent_copy(playground: Playground, tmp_path: Path, monkeypatch: object) -> None:
+    import pytest
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("DATABASE_URL", playground.settings.database_url)
+    try:
+        target = tmp_path / "backup" / "coachbot-copy.db"
+        result = CliRunner().invoke(app, ["db", "backup", str(target)])
+        assert result.exit_code == 0, result.output
+        copy = sqlite3.connect(target)
+        assert copy.execute("SELECT count(*) FROM members").fetchone()[0] == 8
+        assert CliRunner().invoke(app, ["db", "backup", str(target)]).exit_code == 1  # never overwrites
+        mp.setenv("DATABASE_URL", "postgresql://coach@db/coachbot")
+        pg = CliRunner().invoke(app, ["db", "backup", str(tmp_path / "x.db")])
+        assert pg.exit_code == 1 and "pg_dump" in pg.output
+    finally:
+        mp.undo()
+
+
+def _start_simulator() -> tuple[subprocess.Popen[str], str]:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bot.sim",
+            "--team",
+            "T0KILL",
+            "--token",
+            "xoxb-kill",
+            "--rate",
+            "60",
+            "--per-channel",
+            "1",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+    assert process.stdout is not None
+    return process, process.stdout.readline().strip()
+
+
+def _stats(api_url: str) -> dict[str, int]:
+    with urllib.request.urlopen(api_url.replace("/api/", "/_sim/stats"), timeout=10) as response:  # noqa: S310
+        return dict(json.loads(response.read()))
+
+
+def test_sigkill_during_a_fan_out_loses_nothing_and_doubles_at_most_the_in_flight(tmp_path: Path) -> None:
+    sim, api_url = _start_simulator()
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACHBOT_", "DATABASE_URL"))}
+        env |= {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'kill.db'}",
+            "SLACK_BOT_TOKEN": "xoxb-kill",
+            "SLACK_API_URL": api_url,
+            "COACHBOT_OUTBOX_RATE": "60",
+        }
+        settings = load_settings(DATABASE_URL=env["DATABASE_URL"])
+        runtime = Runtime(settings)
+        roster = "slack_id,name,team,role\n" + "".join(f"UK{n:05d},Agent {n},T,agent\n" for n in range(120))
+        with runtime.sessions.begin() as session:
+            ensure_workspace(session, "T0KILL", settings, MONDAY)
+            assert import_roster(session, "T0KILL", roster, MONDAY).ok
+        tick = [sys.executable, "-m", "bot", "jobs", "tick", "--now"]
+        first = subprocess.Popen(
+            [*tick, MONDAY.isoformat()], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while _stats(api_url)["messages"] < 60 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+        before = _stats(api_url)["messages"]
+        with runtime.sessions() as session:
+            queued = int(session.scalar(select(func.count()).select_from(OutboxMessage)) or 0)
+        assert 0 < before < queued, "the kill must land in the middle of the fan-out"
+        after_lease = (MONDAY + timedelta(minutes=3)).isoformat()  # the dead sender's claims have expired
+        subprocess.run([*tick, after_lease], env=env, cwd=ROOT, check=True, capture_output=True, timeout=120)
+        stats = _stats(api_url)
+        with runtime.sessions() as session:
+            pending = session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)
+            )
+        assert pending == 0
+        assert stats["distinct"] == queued, "nothing lost"
+        assert stats["messages"] - stats["distinct"] <= settings.outbox_concurrency + FLUSH_EVERY, "only in-flight"
+    finally:
+        sim.terminate()
+        sim.wait()
+
+
+def test_sigkill_during_an_import_leaves_all_or_nothing(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACHBOT_", "DATABASE_URL"))}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'import.db'}"
+    big = tmp_path / "roster.csv"
+    rows = 20_000
+    big.write_text("slack_id,name,team,role\n" + "".join(f"UI{n:06d},Agent {n},T{n % 50},agent\n" for n in range(rows)))
+    command = [sys.executable, "-m", "bot", "roster", "import", str(big), "--workspace", "T0IMPORT"]
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2.5)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    runtime = Runtime(load_settings(DATABASE_URL=env["DATABASE_URL"]))
+    with runtime.sessions() as session:
+        count = session.scalar(select(func.count()).select_from(Member))
+    assert count in (0, rows)
+    subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
+    with runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Member)) == rows
