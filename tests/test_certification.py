@@ -399,3 +399,71 @@ def test_theory_exam_from_window_to_graded_score(world: Playground) -> None:
     assess_view = str(world.sim.opened_views[2]["blocks"])
     assert "来自" in assess_view and "'initial_value': '83'" in assess_view
     assert "这场考试你已经交卷了" in world.driver.command("UAGENT1", "exam").text
+
+
+def _sample_certificate() -> Certificate:
+    return Certificate(
+        id=1,
+        workspace_id="T",
+        number="CS2026001",
+        holder_name="王芳 <!here>",
+        level="senior",
+        theory=Decimal("85"),
+        practical=Decimal("72"),
+        daily=Decimal("90"),
+        composite=Decimal("80.8"),
+        issue_date=date(2026, 3, 1),
+        valid_until=date(2027, 3, 1),
+        status=CertificateStatus.ACTIVE,
+    )
+
+
+def _sample_exam() -> dict[str, object]:
+    from bot.content.loader import content_library
+
+    library = content_library()
+    exam = next(e for e in library.exams if e.id == "theory_standard")
+    singles = [q for q in library.questions.values() if q.kind.value == "single"][:20]
+    return {"attempt_id": 3, "exam": exam, "questions": singles, "shorts": exam.short_answers}
+
+
+# Sample contexts for tests/test_render.py (every template renders in both languages).
+CERT_CONTEXTS: dict[str, dict[str, object]] = {
+    "cert_card": {
+        "card": {
+            "certificate": _sample_certificate(),
+            "title": "Certificate CS2026001",
+            "fallback": "x",
+            "fields": "fields",
+            "book_id": 1,
+            "scores": "scores",
+            "extra": ["booked"],
+            "history": ["older"],
+        }
+    },
+    "cert_team": {
+        "title": "Team",
+        "rows": [{"text": "*A* · senior", "book_id": 3}, {"text": "*B*", "book_id": None}],
+        "footer": "page 1",
+        "page": 2,
+        "pages": 3,
+    },
+    "cert_reminder": {"text": "expires soon", "fallback": "expires", "certificate_id": 5},
+    "cert_digest": {"title": "Digest", "totals": "1 · 2 · 3", "teams": ["team line"], "details": ["detail"]},
+    "cert_assess_modal": {
+        "member_id": 2,
+        "name": "王芳",
+        "initial": {"theory": "83", "practical": None, "daily": None},
+        "hints": ["from exam"],
+    },
+    "exam_modal": _sample_exam(),
+    "exam_grade_modal": {
+        "attempt_id": 3,
+        "name": "王芳",
+        "choice_points": 38,
+        "choice_total": 40,
+        "items": [{"short": s, "answer": "答案"} for s in _sample_exam()["shorts"]],
+    },  # type: ignore[attr-defined]
+    "exam_to_grade": {"text": "graded?", "attempt_id": 3},
+}
+CERT_VIEWS = {"cert_assess_modal", "exam_modal", "exam_grade_modal"}

@@ -14,6 +14,7 @@ from bot.content.schema import QuestionKind
 from bot.i18n import LOCALES, Catalog, resolve_locale
 from bot.render import TEMPLATES_DIR, Renderer
 from bot.services.progress import ModuleStats, TeamProgress
+from tests.test_certification import CERT_CONTEXTS, CERT_VIEWS
 from tests.test_onboarding import OPS_CONTEXTS, OPS_VIEWS
 from tests.test_polls_render import POLL_CONTEXTS, POLL_VIEWS
 from tests.test_wellbeing import WELLBEING_CONTEXTS, WELLBEING_VIEWS
@@ -59,6 +60,8 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "home": {"name": "Ann", "in_roster": False, "commands": ["help"], "learning": None, "certificate": None},
 }
 VIEWS = {"settings_modal", "home"}
+CONTEXTS |= CERT_CONTEXTS  # certificate and exam samples live with their own tests
+VIEWS |= CERT_VIEWS
 CONTEXTS |= POLL_CONTEXTS  # poll and scoring samples live with their own tests
 VIEWS |= POLL_VIEWS
 CONTEXTS |= WELLBEING_CONTEXTS  # check-in and support samples live with their own tests

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import logging
 import time
-from urllib.parse import urlencode
-
 from collections.abc import Iterator
+from urllib.parse import urlencode
 
 import pytest
 
