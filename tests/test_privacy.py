@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import inspect, select, text
@@ -16,6 +17,8 @@ from bot.db.wellbeing import CheckIn
 from bot.playground import Playground
 from bot.services import checkins, privacy, support
 from bot.services.checkins import Answer
+from bot.services.certificates import record_assessment
+from bot.services.exams import open_window
 from bot.services.preferences import Preferences, save_preferences
 from bot.services.wellbeing import Scope, weekly_trend
 from tests.learning_helpers import SHANGHAI_0930
@@ -62,6 +65,12 @@ def give_agent_a_history(playground: Playground, user: str) -> int:
         support.accept(session, created.request.id, peer, now)
         theirs = support.create_request(session, peer, "peer topic", now)
         support.accept(session, theirs.request.id, agent, now)
+        # certification: an assessment with a certificate, an exam window, and one they recorded for someone else
+        record_assessment(session, holder=agent, assessor="ULEAD01", theory=Decimal(85), practical=Decimal(80),
+                          daily=Decimal(90), today=today, now=now)
+        open_window(session, agent, "ULEAD01", 7, now)
+        record_assessment(session, holder=peer, assessor=user, theory=Decimal(50), practical=Decimal(50),
+                          daily=Decimal(50), today=today, now=now)
         return agent.id
 
 

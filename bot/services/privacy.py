@@ -22,6 +22,8 @@ from bot.db.models import AuditEntry, Member, OutboxMessage, Team
 from bot.db.wellbeing import CheckIn, CheckInPreference, CheckInPrompt, SupportOffer, SupportRequest
 from bot.errors import UserError
 from bot.services.audit import record
+from bot.services.certificates import forget_certification_data
+from bot.services.polls import forget_poll_data
 
 FORGOTTEN = "forgotten"
 
@@ -125,7 +127,27 @@ def erase_member(session: Session, person: Person) -> dict[str, int]:
 
 
 # Feature erasers first, the member row last. Certification and polls add theirs here.
-ERASERS: list[Eraser] = [erase_learning, erase_wellbeing, erase_outbox, erase_audit, erase_member]
+def erase_certification(session: Session, person: Person) -> dict[str, int]:
+    if person.member_id is None:
+        return {}
+    return forget_certification_data(session, person.workspace_id, person.member_id, person.slack_id, person.now)
+
+
+def erase_polls(session: Session, person: Person) -> dict[str, int]:
+    if person.member_id is None:
+        return {}
+    return forget_poll_data(session, person.workspace_id, person.member_id, person.slack_id, person.now)
+
+
+ERASERS: list[Eraser] = [
+    erase_learning,
+    erase_wellbeing,
+    erase_certification,
+    erase_polls,
+    erase_outbox,
+    erase_audit,
+    erase_member,
+]
 
 
 def forget_member(session: Session, workspace_id: str, slack_id: str, now: datetime) -> dict[str, int]:
