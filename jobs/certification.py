@@ -28,7 +28,7 @@ def send_certification_reminders(ctx: JobContext) -> int:
     for workspace in workspaces:
         today = ctx.now.astimezone(ZoneInfo(workspace.timezone)).date()
         with ctx.sessions() as session:
-            due = [(r.certificate.id, r.stage) for r in due_reminders(session, workspace.id, today)]
+            due = [(d.certificate_id, d.stage) for d in due_reminders(session, workspace.id, today)]
         for certificate_id, stage in due:
             sent += _remind(ctx, workspace.id, certificate_id, stage, today)
         _digest(ctx, workspace)

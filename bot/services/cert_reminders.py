@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from bot.db.certification import Certificate, CertificateReminder, CertificateStatus
 from bot.db.models import Member, Team
@@ -37,41 +37,38 @@ class DueReminder:
     days_left: int
 
 
-def due_reminders(session: Session, workspace_id: str, today: date) -> list[DueReminder]:
+@dataclass(frozen=True)
+class DueStage:
+    certificate_id: int
+    stage: str
+    days_left: int
+
+
+def due_reminders(session: Session, workspace_id: str, today: date) -> list[DueStage]:
     """Active, unbooked certificates at a stage not yet reminded.
 
-    The scan reads two columns through the (status, valid_until) index; full rows are
-    loaded only for the few certificates that actually need a reminder today.
+    One indexed query (with the stages already sent); stages are computed in Python and
+    full rows are loaded later, one at a time, by whoever claims each reminder.
     """
     horizon = today + timedelta(days=max(rules().reminder_days_before))
-    candidates = session.execute(
-        select(Certificate.id, Certificate.valid_until).where(
+    rows = session.execute(
+        select(Certificate.id, Certificate.valid_until, CertificateReminder.stage)
+        .outerjoin(CertificateReminder, CertificateReminder.certificate_id == Certificate.id)
+        .where(
             Certificate.status == CertificateStatus.ACTIVE,
             Certificate.valid_until <= horizon,
             Certificate.workspace_id == workspace_id,
             Certificate.reevaluation_booked_on.is_(None),
         )
     ).all()
-    staged = {
-        cid: (stage, (until - today).days) for cid, until in candidates if (stage := stage_for((until - today).days))
-    }
-    if not staged:
-        return []
-    sent = {
-        (cid, stage)
-        for cid, stage in session.execute(
-            select(CertificateReminder.certificate_id, CertificateReminder.stage).where(
-                CertificateReminder.certificate_id.in_(list(staged))
-            )
-        )
-    }
-    due_ids = [cid for cid, (stage, _days) in staged.items() if (cid, stage) not in sent]
-    if not due_ids:
-        return []
-    certificates = session.scalars(
-        select(Certificate).where(Certificate.id.in_(due_ids)).options(joinedload(Certificate.member))
-    )
-    return [DueReminder(c, *staged[c.id]) for c in certificates]
+    sent = {(cid, stage) for cid, _until, stage in rows if stage}
+    due: dict[int, DueStage] = {}
+    for cid, until, _stage in rows:
+        days = (until - today).days
+        stage = stage_for(days)
+        if stage and (cid, stage) not in sent:
+            due[cid] = DueStage(cid, stage, days)
+    return list(due.values())
 
 
 def claim_reminder(session: Session, reminder: DueReminder, now: datetime) -> bool:

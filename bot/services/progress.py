@@ -6,11 +6,12 @@ arithmetic happens in Python against the content library.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from bot.content.library import ContentLibrary
@@ -31,6 +32,7 @@ class ModuleStats:
     answered: int = 0
     correct: int = 0
     learners: set[int] = field(default_factory=set)
+    participants: int = 0  # distinct people who answered (len(learners) when the ids are known)
 
     @property
     def accuracy(self) -> float | None:
@@ -53,6 +55,7 @@ def _stats(library: ContentLibrary, rows: list[tuple[int, str, bool]]) -> dict[s
         stats[module].answered += 1
         stats[module].correct += int(correct)
         stats[module].learners.add(member_id)
+        stats[module].participants = len(stats[module].learners)
     return stats
 
 
@@ -103,7 +106,7 @@ class TeamProgress:
     size: int
     modules: list[ModuleStats]
     weakest: list[ModuleStats]
-    inactive: list[Member]
+    inactive: list[Learner]
 
 
 def lead_teams(session: Session, lead: Member) -> list[Team]:
@@ -116,44 +119,60 @@ def lead_teams(session: Session, lead: Member) -> list[Team]:
     return teams
 
 
+class Learner(NamedTuple):
+    id: int
+    name: str
+
+
 def team_progress(
     session: Session, library: ContentLibrary, lead: Member, calendar: WorkCalendar, today: date
 ) -> TeamProgress:
+    """Aggregated in SQL (per module, per member), so the cost barely grows with the team."""
     teams = lead_teams(session, lead)
-    learners = list(
-        session.scalars(
-            select(Member)
-            .where(
-                Member.team_id.in_([t.id for t in teams]),
-                Member.active.is_(True),
-                Member.role == Role.AGENT,
-            )
-            .order_by(Member.name)
-        )
-    )
-    ids = [m.id for m in learners]
-    rows = session.execute(
-        select(QuizItem.member_id, QuizItem.question_id, QuizItem.correct, QuizItem.answered_on).where(
-            QuizItem.member_id.in_(ids), QuizItem.answered_at.is_not(None)
-        )
-    )
-    answers = list(rows)
-    stats = _stats(library, [(m, q, bool(c)) for m, q, c, _d in answers])
-    window = [
-        day for _, day in zip(range(INACTIVE_AFTER_WORKING_DAYS), calendar.working_days_back(today), strict=False)
+    in_team = (Member.team_id.in_([t.id for t in teams]), Member.active.is_(True), Member.role == Role.AGENT)
+    learners = [
+        Learner(i, n) for i, n in session.execute(select(Member.id, Member.name).where(*in_team).order_by(Member.name))
     ]
-    last_active: dict[int, date] = defaultdict(lambda: date.min)
-    for member_id, _q, _c, day in answers:
-        if day and day > last_active[member_id]:
-            last_active[member_id] = day
+    answered = (
+        select(QuizItem)
+        .join(Member, Member.id == QuizItem.member_id)
+        .where(*in_team, QuizItem.answered_at.is_not(None))
+        .subquery()
+    )
+    module_of = case(
+        {q.id: m.id for m in library.modules for q in m.questions}, value=answered.c.question_id, else_=None
+    )
+    stats = {m.id: ModuleStats(m.id) for m in library.modules}
+    for module, count, correct, people in session.execute(
+        select(
+            module_of,
+            func.count(),
+            func.sum(case((answered.c.correct.is_(True), 1), else_=0)),
+            func.count(distinct(answered.c.member_id)),
+        ).group_by(module_of)
+    ):
+        if module in stats:
+            stats[module].answered, stats[module].correct, stats[module].participants = count, int(correct or 0), people
+    last_active = dict(
+        session.execute(
+            select(answered.c.member_id, func.max(answered.c.answered_on)).group_by(answered.c.member_id)
+        ).all()
+    )
+    window = list(islice(calendar.working_days_back(today), INACTIVE_AFTER_WORKING_DAYS))
     paused = {
         member_id
         for member_id, start, end in session.execute(
-            select(Pause.member_id, Pause.start_date, Pause.end_date).where(Pause.member_id.in_(ids))
+            select(Pause.member_id, Pause.start_date, Pause.end_date)
+            .join(Member, Member.id == Pause.member_id)
+            .where(*in_team, Pause.end_date >= today)
         )
         if window and start <= today and end >= window[-1]
     }
-    inactive = [m for m in learners if window and last_active[m.id] < window[-1] and m.id not in paused]
+    inactive = [
+        learner
+        for learner in learners
+        if window and (last_active.get(learner.id) or date.min) < window[-1] and learner.id not in paused
+    ]
     ranked = sorted(
         (s for s in stats.values() if s.answered >= WEAKEST_MIN_ANSWERS), key=lambda s: (s.accuracy or 0, s.module_id)
     )
