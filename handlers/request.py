@@ -18,6 +18,7 @@ from bot.deps import Deps
 from bot.errors import UserError
 from bot.i18n import resolve_locale
 from bot.render import Message
+from bot.services.audit import record
 from bot.services.members import find_member, member_locale, require_member, require_role
 from bot.services.workspaces import ensure_workspace
 
@@ -60,6 +61,19 @@ class SlackRequest:
         with self.deps.sessions() as session:
             self.member = require_member(session, self.workspace_id, self.user_id)
         return self.member
+
+    def audit(self, action: str, subject: str | None = None, **detail: object) -> None:
+        """Record that this person looked at or exported personal data (privacy reviews)."""
+        with self.deps.sessions.begin() as session:
+            record(
+                session,
+                workspace_id=self.workspace_id,
+                actor=self.user_id,
+                action=action,
+                subject=subject,
+                now=self.deps.now(),
+                detail=dict(detail),
+            )
 
     # ----- answering -------------------------------------------------------------------
     def t(self, key: str, **params: object) -> str:

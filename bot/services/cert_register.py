@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.certification import Certificate, CertificateStatus
 from bot.db.models import Member
+from bot.services.audit import record
 from bot.services.cert_rules import CertificationLevel
 from bot.services.csv_safety import looks_like_formula, write_csv
 from bot.services.roster import ImportReport, RowError
@@ -173,7 +174,7 @@ def _row(
     )
 
 
-def import_register(session: Session, workspace_id: str, text: str, now: datetime) -> ImportReport:
+def import_register(session: Session, workspace_id: str, text: str, now: datetime, actor: str = "cli") -> ImportReport:
     rows, errors = parse_register(session, workspace_id, text)
     if errors:
         return ImportReport(errors=errors)
@@ -219,6 +220,14 @@ def import_register(session: Session, workspace_id: str, text: str, now: datetim
             else:
                 certificate.status = CertificateStatus.SUPERSEDED
     session.flush()
+    record(
+        session,
+        workspace_id=workspace_id,
+        actor=actor,
+        action="cert.imported",
+        now=now,
+        detail={"created": report.created, "updated": report.updated, "numbers": [r.number for r in rows][:500]},
+    )
     return report
 
 

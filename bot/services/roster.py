@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.models import Member, Role, Team
+from bot.services.audit import record
 from bot.services.csv_safety import looks_like_formula, write_csv
 
 REQUIRED = ("slack_id", "name", "team", "role")
@@ -184,12 +185,13 @@ def _parse_row(number: int, record: dict[str, str]) -> tuple[RosterRow | None, s
     ), None
 
 
-def import_roster(session: Session, workspace_id: str, text: str, now: datetime) -> ImportReport:
+def import_roster(session: Session, workspace_id: str, text: str, now: datetime, actor: str = "cli") -> ImportReport:
     """Validate then write; the caller commits only when the report is ok."""
     rows, errors = parse_roster(text)
     if errors:
         return ImportReport(errors=errors)
     report = ImportReport()
+    role_changes: list[str] = []
     led: set[str] = set()
     teams = {t.name: t for t in session.scalars(select(Team).where(Team.workspace_id == workspace_id))}
     members = {
@@ -211,6 +213,8 @@ def import_roster(session: Session, workspace_id: str, text: str, now: datetime)
             report.created += 1
         else:
             report.updated += 1
+            if member.role != row.role:
+                role_changes.append(f"{row.slack_id}: {member.role} -> {row.role.value}")
         member.name, member.team, member.role = row.name, team, row.role
         member.department, member.timezone, member.locale = row.department, row.timezone, row.locale
         member.lesson_time, member.email, member.active, member.updated_at = row.lesson_time, row.email, True, now
@@ -218,6 +222,14 @@ def import_roster(session: Session, workspace_id: str, text: str, now: datetime)
             team.lead = member  # the first lead listed for a team leads it
             led.add(row.team)
     session.flush()
+    record(
+        session,
+        workspace_id=workspace_id,
+        actor=actor,
+        action="roster.imported",
+        now=now,
+        detail={"created": report.created, "updated": report.updated, "role_changes": role_changes},
+    )
     return report
 
 

@@ -30,6 +30,7 @@ def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
     head = invocation.args[0].lower() if invocation.args else ""
     if head == "team":
         request.require(Role.LEAD)
+        request.audit("cert.team_viewed")
         show_team(request, page=1)
     elif head == "export":
         export(request, client)
@@ -37,6 +38,7 @@ def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
         cert_assess.open_modal(request, invocation.args[1:], client)
     elif head == "digest":
         request.require(Role.HR)
+        request.audit("cert.digest_viewed")
         show_digest(request)
     elif not invocation.args:
         show_card(request, viewer)
@@ -47,6 +49,8 @@ def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
                 raise UserError("cert.errors.unknown_person")
             if not can_view(viewer, holder, session):
                 raise UserError("cert.errors.not_your_team")
+        if holder.id != viewer.id:
+            request.audit("cert.viewed", subject=holder.slack_id)
         show_card(request, holder)
     else:
         raise UserError("cert.usage")
@@ -101,6 +105,7 @@ def export(request: SlackRequest, client: Any) -> None:
     with request.deps.sessions() as session:
         teams = None if viewer.role in (Role.HR, Role.ADMIN) else lead_team_ids(session, viewer)
         data = export_register(session, request.workspace_id, teams)
+    request.audit("cert.exported", rows=max(data.count("\n") - 1, 0))
     request.ack()
     channel = client.conversations_open(users=request.user_id)["channel"]["id"]
     rows = max(data.count("\n") - 1, 0)

@@ -24,4 +24,5 @@ def run(request: SlackRequest, invocation: Invocation, _client: Any) -> None:
         assert workspace is not None
         today = local_today(lead, workspace, deps.now())
         progress = team_progress(session, deps.library, lead, calendar_for(workspace), today)
-        request.ack(team_progress_message(deps.renderer, deps.library, progress, request.locale))
+    request.audit("progress.viewed")
+    request.ack(team_progress_message(deps.renderer, deps.library, progress, request.locale))
