@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,13 +32,29 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "COACHBOT_TZ",
         "COACHBOT_LOCALE",
         "HR_CHANNEL",
+        "SLACK_CLIENT_ID",
+        "SLACK_CLIENT_SECRET",
+        "SLACK_SCOPES",
+        "COACHBOT_PUBLIC_URL",
+        "COACHBOT_LOG_FORMAT",
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One database migrated to head per test run; each test gets its own copy (fast, and isolated)."""
+    path = tmp_path_factory.mktemp("template") / "coachbot.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    engine.dispose()  # closing the last connection folds the WAL into the file we copy
+    return path
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, migrated_database: Path) -> Settings:
+    shutil.copyfile(migrated_database, tmp_path / "coachbot.db")
     return load_settings(DATABASE_URL=f"sqlite:///{tmp_path / 'coachbot.db'}")
 
 
