@@ -70,9 +70,12 @@ def throwaway_server() -> Iterator[str]:
         ],
         **quiet,
     )  # type: ignore[call-overload]
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+    _SERVERS[url] = [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(data / "server.log")]
     try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
+        yield url
     finally:
+        _SERVERS.pop(url, None)
         subprocess.run(
             [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
             check=False,
@@ -81,10 +84,20 @@ def throwaway_server() -> Iterator[str]:
         shutil.rmtree(data, ignore_errors=True)
 
 
+_SERVERS: dict[str, list[str]] = {}
+
+
+def restart_server(url: str) -> None:
+    """Restart the server behind ``url`` (fast shutdown): every open connection is cut."""
+    base = url.rsplit("/", 1)[0] + "/postgres"
+    command = _SERVERS[base]
+    subprocess.run([*command, "-m", "fast", "-w", "restart"], check=True, capture_output=True)
+
+
 @contextmanager
 def fresh_database(server_url: str) -> Iterator[str]:
     name = "coachbot_" + uuid.uuid4().hex[:10]
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
     with admin.connect() as connection:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:

@@ -170,3 +170,22 @@ def test_concurrent_ticks_send_each_certificate_reminder_once_on_postgres(server
                     if m.channel == "CHR0001" and m.text.startswith(f"证书 *{number}")
                 ]
                 assert len(to_agent) == 1 and len(to_hr) == 1, number
+
+
+def test_the_bot_keeps_serving_across_a_database_restart(server_url: str) -> None:
+    from bot.config import load_settings
+    from bot.playground import Playground
+    from tests.learning_helpers import SHANGHAI_0930, lesson_cards
+    from tests.postgres import restart_server
+
+    with fresh_database(server_url) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        engine.dispose()
+        with Playground(load_settings(DATABASE_URL=url)) as playground:
+            assert "Coachbot 能帮你做什么" in playground.driver.command("UAGENT1", "help").text
+            restart_server(url)
+            # pooled connections died with the server; pre-ping replaces them and nothing is lost
+            assert "Coachbot 能帮你做什么" in playground.driver.command("UAGENT1", "help").text
+            playground.runtime.tick(SHANGHAI_0930)
+            assert len(lesson_cards(playground, "UAGENT1")) == 1
