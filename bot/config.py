@@ -105,7 +105,7 @@ class Settings(BaseSettings):
     @property
     def oauth_enabled(self) -> bool:
         """Several workspaces install the app through /slack/install; each has its own bot token."""
-        return bool(self.slack_client_id and self.slack_client_secret)
+        return bool(self.slack_client_id and self.slack_client_secret and not self.slack_bot_token)
 
     @property
     def can_deliver(self) -> bool:

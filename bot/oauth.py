@@ -23,7 +23,8 @@ from slack_bolt.oauth.oauth_settings import OAuthSettings
 from slack_sdk.oauth.installation_store import Installation
 from slack_sdk.oauth.installation_store.sqlalchemy import SQLAlchemyInstallationStore
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.pool import NullPool
 
 from bot.config import Settings
 from bot.db.ops import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
@@ -57,6 +58,10 @@ class OAuthStores:
 
 def make_stores(settings: Settings, engine: Engine) -> OAuthStores:
     assert settings.slack_client_id, "OAuth stores need SLACK_CLIENT_ID"
+    if engine.dialect.name == "sqlite":
+        # Our SQLite engine takes the write lock at BEGIN; the outbox asks for a token while a
+        # job holds it, so the stores read through plain connections (WAL: readers never wait).
+        engine = create_engine(settings.database_url, connect_args={"timeout": 10}, poolclass=NullPool)
     return OAuthStores(
         installations=SQLAlchemyInstallationStore(
             client_id=settings.slack_client_id,

@@ -63,7 +63,7 @@ class SocketModeWatchdog:
         interval: float = 10.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.client, self.policy, self.interval, self.clock = client, policy, interval, clock
+        self.socket, self.policy, self.interval, self.clock = client, policy, interval, clock
         self._session: str | None = None
         self._watching_since = clock()
         self._disconnected_since: float | None = None
@@ -73,11 +73,11 @@ class SocketModeWatchdog:
 
     def observe(self) -> Observation:
         now = self.clock()
-        session = getattr(self.client, "current_session", None)
+        session = getattr(self.socket, "current_session", None)
         session_id = getattr(session, "session_id", None)
         if session_id != self._session:
             self._session, self._watching_since = session_id, now
-        connected = self.client.is_connected()
+        connected = self.socket.is_connected()
         if connected:
             self._disconnected_since = None
         elif self._disconnected_since is None:
@@ -97,7 +97,7 @@ class SocketModeWatchdog:
         SOCKET_RECONNECTS.inc()
         log.warning("Socket Mode connection looks dead (%s); reconnecting", reason)
         try:
-            self.client.connect_to_new_endpoint(force=True)
+            self.socket.connect_to_new_endpoint(force=True)
         except Exception as error:  # Slack unreachable: the next check after the cooldown tries again
             log.error("Socket Mode reconnect failed: %s", error)
         return reason

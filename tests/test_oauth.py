@@ -15,7 +15,7 @@ import pytest
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import select
 
-from bot.config import load_settings
+from bot.config import SettingsError, load_settings
 from bot.db.models import Member, Role
 from bot.oauth import manifest_scopes
 from bot.runtime import Runtime
@@ -140,3 +140,15 @@ def test_an_expired_state_is_refused(world: OAuthWorld) -> None:
     status, _ = world.finish_install(stale)
     assert status == 401
     assert world.bot_token(TEAM) is None
+
+
+def test_oauth_mode_needs_both_credentials_and_no_bot_token() -> None:
+    with pytest.raises(SettingsError, match="SLACK_CLIENT_ID and SLACK_CLIENT_SECRET: set both"):
+        load_settings(SLACK_CLIENT_ID="1.2")
+    with pytest.raises(SettingsError, match="SLACK_BOT_TOKEN: unset it in OAuth mode"):
+        load_settings(SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="s", SLACK_BOT_TOKEN="xoxb-1")
+    with pytest.raises(SettingsError, match="COACHBOT_PUBLIC_URL: must be the https:// address"):
+        load_settings(COACHBOT_PUBLIC_URL="coachbot.example.com")
+    oauth = load_settings(SLACK_CLIENT_ID="1.2", SLACK_CLIENT_SECRET="s", COACHBOT_PUBLIC_URL="https://x.example/")
+    assert oauth.oauth_enabled and oauth.can_deliver and oauth.public_url == "https://x.example"
+    assert not load_settings().oauth_enabled

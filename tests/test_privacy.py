@@ -16,8 +16,8 @@ from bot.db.models import Base, Member
 from bot.db.wellbeing import CheckIn
 from bot.playground import Playground
 from bot.services import checkins, privacy, support
-from bot.services.checkins import Answer
 from bot.services.certificates import record_assessment
+from bot.services.checkins import Answer
 from bot.services.exams import open_window
 from bot.services.preferences import Preferences, save_preferences
 from bot.services.wellbeing import Scope, weekly_trend

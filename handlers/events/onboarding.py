@@ -54,8 +54,7 @@ def first_run(body: dict[str, Any], client: Any, context: Any, next: Callable[[]
         return next()
     deps = deps_of(context)
     workspace_id, user_id = str(body.get("team_id") or ""), str(body.get("user_id") or "")
-    with deps.sessions.begin() as session:
-        ensure_workspace(session, workspace_id, deps.settings, deps.now())
+    with deps.sessions() as session:  # one short read; members pass straight through
         member = find_member(session, workspace_id, user_id)
         in_roster = member is not None and member.active
         admins = [] if in_roster else [m.slack_id for m in session.scalars(_admins(workspace_id))]
@@ -118,7 +117,7 @@ def roster_file_shared(event: dict[str, Any], body: dict[str, Any], client: Any,
         return  # other DM messages: nothing to do
     deps = deps_of(context)
     workspace_id, user_id = str(body.get("team_id") or ""), str(event.get("user") or "")
-    with deps.sessions.begin() as session:
+    with deps.sessions() as session:
         admin = is_admin(session, workspace_id, user_id)
     request = SlackRequest.load(deps, workspace_id, user_id)
     for shared in event.get("files") or []:
@@ -133,7 +132,7 @@ def roster_file_shared(event: dict[str, Any], body: dict[str, Any], client: Any,
                 answer = request.render(
                     "welcome_roster_preview", preview=preview_roster(text), file_id=file_id, filename=filename
                 )
-            except ValueError as error:
+            except (ValueError, OSError) as error:  # a bad file, or Slack's file host unreachable
                 answer = request.render(
                     "notice", text=request.t("ops.roster.download_failed", filename=filename, reason=str(error))
                 )
@@ -183,7 +182,7 @@ def confirm_import(
         filename = str(shared.get("name") or "")
         try:
             text = decode_upload(download(shared, client.token, deps.settings))
-        except ValueError as error:
+        except (ValueError, OSError) as error:
             raise UserError("ops.roster.download_failed", filename=filename, reason=str(error)) from None
         session = deps.sessions()
         try:
