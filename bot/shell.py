@@ -46,6 +46,7 @@ class Shell:
         self.clickables: list[Clickable] = []
         self.seen_messages = len(playground.sim.messages)
         self.seen_views = len(playground.sim.opened_views)
+        self.seen_files = len(playground.sim.files)
         self._lines: Iterator[str] = iter(stdin.readline, "")
 
     @property
@@ -177,6 +178,12 @@ class Shell:
                 others[key] = others.get(key, 0) + 1
             else:
                 self.show_blocks(f"Coachbot in #{message.channel}", message.blocks, text=message.text, message=message)
+        fresh_files = [f for f in sim.files[self.seen_files :] if f.get("shared")]
+        self.seen_files = len(sim.files)
+        for shared in fresh_files:
+            if shared.get("channel") == "D" + self.user[1:]:
+                title = shared.get("title") or shared.get("filename")
+                self.console.print(f"[cyan]📎 {title}[/cyan] [dim]({len(shared['content'])} bytes, in your DM)[/dim]")
         for user, count in others.items():
             self.console.print(f"[dim]({count} new message(s) for {user}; type `as {user}` to read them)[/dim]")
 
