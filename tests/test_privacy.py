@@ -66,11 +66,27 @@ def give_agent_a_history(playground: Playground, user: str) -> int:
         theirs = support.create_request(session, peer, "peer topic", now)
         support.accept(session, theirs.request.id, agent, now)
         # certification: an assessment with a certificate, an exam window, and one they recorded for someone else
-        record_assessment(session, holder=agent, assessor="ULEAD01", theory=Decimal(85), practical=Decimal(80),
-                          daily=Decimal(90), today=today, now=now)
+        record_assessment(
+            session,
+            holder=agent,
+            assessor="ULEAD01",
+            theory=Decimal(85),
+            practical=Decimal(80),
+            daily=Decimal(90),
+            today=today,
+            now=now,
+        )
         open_window(session, agent, "ULEAD01", 7, now)
-        record_assessment(session, holder=peer, assessor=user, theory=Decimal(50), practical=Decimal(50),
-                          daily=Decimal(50), today=today, now=now)
+        record_assessment(
+            session,
+            holder=peer,
+            assessor=user,
+            theory=Decimal(50),
+            practical=Decimal(50),
+            daily=Decimal(50),
+            today=today,
+            now=now,
+        )
         return agent.id
 
 
