@@ -26,6 +26,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
+from bot import redaction
 from bot.config import Settings
 from bot.db.ops import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 
@@ -58,6 +59,7 @@ class OAuthStores:
 
 def make_stores(settings: Settings, engine: Engine) -> OAuthStores:
     assert settings.slack_client_id, "OAuth stores need SLACK_CLIENT_ID"
+    redaction.install([settings.slack_client_secret])  # per-workspace xoxb- tokens are scrubbed by shape
     if engine.dialect.name == "sqlite":
         # Our SQLite engine takes the write lock at BEGIN; the outbox asks for a token while a
         # job holds it, so the stores read through plain connections (WAL: readers never wait).

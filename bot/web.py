@@ -96,7 +96,14 @@ class BackgroundServer:
     """waitress on a thread: HTTP mode for the playground, tests and benchmarks."""
 
     def __init__(self, wsgi: Callable[..., Any], host: str = "127.0.0.1", port: int = 0, threads: int = 8) -> None:
-        self.server = create_server(wsgi, host=host, port=port, threads=threads, max_request_body_size=MAX_BODY_BYTES)
+        self.server = create_server(
+            wsgi,
+            host=host,
+            port=port,
+            threads=threads,
+            max_request_body_size=MAX_BODY_BYTES,
+            asyncore_loop_timeout=0.1,  # how soon stop() is noticed
+        )
         self.thread = threading.Thread(target=self.server.run, name="coachbot-http", daemon=True)
 
     @property
@@ -108,4 +115,11 @@ class BackgroundServer:
         return self
 
     def stop(self) -> None:
-        self.server.close()
+        """Let the loop end (an empty map) before closing its sockets, so it never polls a closed one."""
+        socket_map: dict[int, Any] = getattr(self.server, "map", None) or self.server._map  # type: ignore[union-attr]
+        dispatchers = list(socket_map.values())
+        socket_map.clear()
+        self.thread.join(timeout=5)
+        for dispatcher in dispatchers:
+            dispatcher.close()
+        self.server.task_dispatcher.shutdown()

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.certification import ExamAttempt
+from bot.services.scoring import latest_practical_score
 
 
 @dataclass(frozen=True)
@@ -29,4 +30,6 @@ def latest_scores(session: Session, member_id: int) -> ScoreSources:
     )
     theory = exam.theory_score if exam else None
     theory_date = exam.submitted_at.date() if exam and exam.submitted_at else None
-    return ScoreSources(theory=theory, theory_date=theory_date, practical=None)
+    poll = latest_practical_score(session, member_id)
+    practical = Decimal(str(poll[0])).quantize(Decimal("0.01")) if poll else None
+    return ScoreSources(theory=theory, theory_date=theory_date, practical=practical)
