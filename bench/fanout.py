@@ -4,12 +4,8 @@ rate-limit retry handler."""
 
 from __future__ import annotations
 
-import json
 import resource
-import subprocess
-import sys
 import time
-import urllib.request
 from typing import Any
 
 from slack_sdk import WebClient
@@ -19,45 +15,13 @@ from sqlalchemy import func, select
 from bench.world import MONDAY_0930_SHANGHAI, TOKEN, WORKSPACE, make_world
 from bot.app import make_web_client
 from bot.db.models import OutboxMessage, OutboxStatus
+from bot.sim.process import SimProcess
 from jobs.lessons import dispatch_lessons
-
-
-class SimProcess:
-    """The simulator in its own process, so the bot's sender has this process's CPU to itself."""
-
-    def __init__(self, ceiling: float) -> None:
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bot.sim",
-                "--team",
-                WORKSPACE,
-                "--token",
-                TOKEN,
-                "--rate",
-                str(ceiling),
-                "--per-channel",
-                "1",
-            ],
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        self.api_url = self.process.stdout.readline().strip()
-
-    def stats(self) -> dict[str, int]:
-        with urllib.request.urlopen(self.api_url.replace("/api/", "/_sim/stats"), timeout=30) as response:  # noqa: S310
-            return dict(json.loads(response.read()))
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=10)
 
 
 def run(agents: int = 2000, ceiling: float = 100.0, naive_agents: int = 100) -> dict[str, Any]:
     world = make_world(agents, rate=ceiling)
-    sim = SimProcess(ceiling)
+    sim = SimProcess(WORKSPACE, TOKEN, rate=ceiling, per_channel=1)
     try:
         runtime = world.runtime
         runtime.settings = runtime.settings.model_copy(update={"slack_api_url": sim.api_url})
@@ -103,7 +67,7 @@ def run(agents: int = 2000, ceiling: float = 100.0, naive_agents: int = 100) -> 
     finally:
         sim.stop()
         world.close()
-    naive_sim = SimProcess(ceiling)
+    naive_sim = SimProcess(WORKSPACE, TOKEN, rate=ceiling, per_channel=1)
     try:
         naive = naive_loop(naive_sim.api_url, sample)
     finally:

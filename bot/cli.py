@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +17,7 @@ from bot.config import Settings, SettingsError, load_settings
 from bot.db.models import Workspace
 from bot.errors import UserError
 from bot.i18n import Catalog
+from bot.services.roster import ImportReport
 
 app = typer.Typer(help="Coachbot: training and wellbeing for customer-service teams, in Slack.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -181,20 +183,31 @@ def roster_import(
     workspace: Annotated[str | None, typer.Option(help="Slack team id (T…); needed when there are several.")] = None,
 ) -> None:
     """Import members from CSV: slack_id,name,team,role (+ department,timezone,locale,lesson_time,email)."""
+    from bot.services.roster import import_roster
+
+    report, workspace_id = _import_csv(file, workspace, import_roster)
+    console.print(
+        f"Imported {report.created + report.updated} members into {workspace_id}: "
+        f"{report.created} new, {report.updated} updated, {report.teams_created} new teams."
+    )
+
+
+def _import_csv(file: Path, workspace: str | None, importer: Callable[..., ImportReport]) -> tuple[ImportReport, str]:
+    """Decode, import in one transaction, and commit only when every row is good."""
     from bot.runtime import Runtime
     from bot.services.csv_safety import decode_upload
-    from bot.services.roster import import_roster
 
     settings = _settings()
     try:
         text = decode_upload(file.read_bytes())
     except ValueError as error:
         raise _fail(f"{file}: {error}") from None
-    runtime = Runtime(settings)
-    session = runtime.sessions()
-    try:
-        workspace_id = _workspace_id(session, workspace, settings)
-        report = import_roster(session, workspace_id, text, datetime.now(UTC))
+    with Runtime(settings).sessions() as session:
+        try:
+            workspace_id = _workspace_id(session, workspace, settings)
+            report = importer(session, workspace_id, text, datetime.now(UTC))
+        except UserError as error:
+            raise _user_error(error, settings) from None
         if not report.ok:
             session.rollback()
             err.print(f"[red]{file}: nothing was imported; fix these rows and run the import again:[/red]")
@@ -202,14 +215,7 @@ def roster_import(
                 err.print(f"  {problem}")
             raise typer.Exit(1)
         session.commit()
-    except UserError as error:
-        raise _user_error(error, settings) from None
-    finally:
-        session.close()
-    console.print(
-        f"Imported {report.created + report.updated} members into {workspace_id}: "
-        f"{report.created} new, {report.updated} updated, {report.teams_created} new teams."
-    )
+    return report, workspace_id
 
 
 @roster_app.command("export")
@@ -311,27 +317,9 @@ def cert_import(
 ) -> None:
     """Import the register (certificate number, name, department, level, valid until, issue date,
     re-evaluation result; optional slack_id), Chinese or English headers; nothing is written if a row is bad."""
-    from bot.runtime import Runtime
     from bot.services.cert_register import import_register
-    from bot.services.csv_safety import decode_upload
 
-    settings = _settings()
-    try:
-        text = decode_upload(file.read_bytes())
-    except ValueError as error:
-        raise _fail(f"{file}: {error}") from None
-    with Runtime(settings).sessions() as session:
-        try:
-            report = import_register(session, _workspace_id(session, workspace, settings), text, datetime.now(UTC))
-        except UserError as error:
-            raise _user_error(error, settings) from None
-        if not report.ok:
-            session.rollback()
-            err.print(f"[red]{file}: nothing was imported; fix these rows and run the import again:[/red]")
-            for problem in report.errors:
-                err.print(f"  {problem}")
-            raise typer.Exit(1)
-        session.commit()
+    report, _workspace = _import_csv(file, workspace, import_register)
     console.print(
         f"Imported {report.created + report.updated} certificates: {report.created} new, {report.updated} updated."
     )

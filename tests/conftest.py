@@ -16,6 +16,7 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade
 from bot.playground import Playground
 from bot.render import Renderer
+from tests.postgres import fresh_database, throwaway_server
 
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # a Monday, 09:30 in Shanghai
 
@@ -87,3 +88,24 @@ def playground(settings: Settings) -> Iterator[Playground]:
     """The real app over HTTP against the simulator, with the demo roster."""
     with Playground(settings) as playground:
         yield playground
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """One throwaway PostgreSQL server for the whole run; each test takes a fresh database."""
+    with throwaway_server() as url:
+        yield url
+
+
+@pytest.fixture
+def pg_engine(server_url: str) -> Iterator[Engine]:
+    with fresh_database(server_url) as url:
+        engine = make_engine(url)
+        upgrade(engine)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def pg_sessions(pg_engine: Engine) -> sessionmaker[Session]:
+    return make_session_factory(pg_engine)

@@ -10,8 +10,6 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,34 +26,13 @@ from bot.runtime import Runtime
 from bot.services.cert_register import import_register
 from bot.services.roster import import_roster
 from bot.services.workspaces import ensure_workspace
-from tests.postgres import fresh_database, throwaway_server
+from bot.sim.process import SimProcess
+from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.postgres
 ROOT = Path(__file__).resolve().parents[1]
 MONDAY = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # 09:30 in Shanghai
 AGENTS = 30
-
-
-@pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
-    with throwaway_server() as url:
-        yield url
-
-
-def _simulator() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.sim", "--team", "T0MULTI", "--token", "xoxb-multi"],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None
-    return process, process.stdout.readline().strip()
-
-
-def _stats(api_url: str) -> dict[str, int]:
-    with urllib.request.urlopen(api_url.replace("/api/", "/_sim/stats"), timeout=10) as response:  # noqa: S310
-        return dict(json.loads(response.read()))
 
 
 def _prepare(url: str, api_url: str) -> tuple[Runtime, dict[str, str]]:
@@ -95,13 +72,14 @@ def _tick_all(env: dict[str, str], instant: datetime, instances: int = 3) -> Non
 
 
 def test_three_instances_deliver_a_week_exactly_once(server_url: str) -> None:
-    sim, api_url = _simulator()
+    sim = SimProcess("T0MULTI", "xoxb-multi")
+    api_url = sim.api_url
     try:
         with fresh_database(server_url) as url:
             runtime, env = _prepare(url, api_url)
             for day in range(7):
                 _tick_all(env, MONDAY + timedelta(days=day))
-            stats = _stats(api_url)
+            stats = sim.stats()
             with runtime.sessions() as session:
                 deliveries = session.scalar(select(func.count()).select_from(LessonDelivery))
                 queued = session.scalar(select(func.count()).select_from(OutboxMessage))
@@ -113,12 +91,12 @@ def test_three_instances_deliver_a_week_exactly_once(server_url: str) -> None:
         assert unsent == 0 and stats["messages"] == stats["distinct"] == queued
         assert stats["messages"] > AGENTS * 5 * 2  # cards and questions, reminders, the digest
     finally:
-        sim.terminate()
-        sim.wait()
+        sim.stop()
 
 
 def test_a_killed_instance_leaves_its_work_to_the_others(server_url: str) -> None:
-    sim, api_url = _simulator()
+    sim = SimProcess("T0MULTI", "xoxb-multi")
+    api_url = sim.api_url
     try:
         with fresh_database(server_url) as url:
             runtime, env = _prepare(url, api_url)
@@ -126,14 +104,14 @@ def test_a_killed_instance_leaves_its_work_to_the_others(server_url: str) -> Non
             command = [sys.executable, "-m", "bot", "jobs", "tick", "--now", MONDAY.isoformat()]
             victim = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             deadline = time.monotonic() + 60
-            while _stats(api_url)["messages"] < 15 and time.monotonic() < deadline:
+            while sim.stats()["messages"] < 15 and time.monotonic() < deadline:
                 time.sleep(0.05)
             os.kill(victim.pid, signal.SIGKILL)
             victim.wait()
             env["COACHBOT_OUTBOX_RATE"] = "200"
             _tick_all(env, MONDAY + timedelta(minutes=1), instances=2)  # claims still leased: not resent yet
             _tick_all(env, MONDAY + timedelta(minutes=3), instances=2)  # leases expired: the others finish
-            stats = _stats(api_url)
+            stats = sim.stats()
             with runtime.sessions() as session:
                 queued = session.scalar(select(func.count()).select_from(OutboxMessage))
                 unsent = session.scalar(
@@ -146,5 +124,4 @@ def test_a_killed_instance_leaves_its_work_to_the_others(server_url: str) -> Non
         # at most what was in flight or sent but not yet recorded when it died
         assert duplicates <= load_settings().outbox_concurrency + FLUSH_EVERY
     finally:
-        sim.terminate()
-        sim.wait()
+        sim.stop()

@@ -4,18 +4,15 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from slack_sdk import WebClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.config import load_settings
 from bot.content.loader import content_library
-from bot.db.engine import make_engine, make_session_factory
-from bot.db.migrate import upgrade
 from bot.db.models import OutboxMessage, Role
 from bot.db.polls import PollStatus, PracticalScore, QuickPoll
 from bot.outbox import OutboxSender
@@ -27,33 +24,12 @@ from bot.sim.server import SlackSimulator
 from jobs.context import JobContext
 from jobs.polls import close_due_polls
 from tests import factories
-from tests.postgres import fresh_database, throwaway_server
 
 pytestmark = pytest.mark.postgres
 
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 DEADLINE = NOW + timedelta(days=1)
 RUBRIC = content_library().rubric("practical_default")
-
-
-@pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
-    with throwaway_server() as url:
-        yield url
-
-
-@pytest.fixture
-def pg_engine(server_url: str) -> Iterator[Engine]:
-    with fresh_database(server_url) as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        yield engine
-        engine.dispose()
-
-
-@pytest.fixture
-def pg_sessions(pg_engine: Engine) -> sessionmaker[Session]:
-    return make_session_factory(pg_engine)
 
 
 def open_polls(sessions: sessionmaker[Session]) -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -12,7 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.engine import make_engine, make_session_factory
+from bot.db.engine import make_engine
 from bot.db.migrate import downgrade, upgrade
 from bot.db.models import Base, Member, OutboxMessage
 from bot.outbox import OutboxSender, claim, enqueue
@@ -20,29 +19,9 @@ from bot.services.roster import import_roster
 from bot.sim.server import SlackSimulator
 from tests import factories
 from tests.conftest import NOW
-from tests.postgres import fresh_database, throwaway_server
+from tests.postgres import fresh_database
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture(scope="module")
-def server_url() -> Iterator[str]:
-    with throwaway_server() as url:
-        yield url
-
-
-@pytest.fixture
-def pg_engine(server_url: str) -> Iterator[Engine]:
-    with fresh_database(server_url) as url:
-        engine = make_engine(url)
-        upgrade(engine)
-        yield engine
-        engine.dispose()
-
-
-@pytest.fixture
-def pg_sessions(pg_engine: Engine) -> sessionmaker[Session]:
-    return make_session_factory(pg_engine)
 
 
 def queue(sessions: sessionmaker[Session], count: int) -> None:

@@ -3,7 +3,6 @@ failing, backups are consistent, and SIGKILL in the middle of work loses and dou
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sqlite3
@@ -11,7 +10,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,6 +24,7 @@ from bot.playground import Playground
 from bot.runtime import Runtime
 from bot.services.roster import import_roster
 from bot.services.workspaces import ensure_workspace
+from bot.sim.process import SimProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 MONDAY = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
@@ -80,36 +79,9 @@ def test_backup_is_a_consistent_copy(playground: Playground, tmp_path: Path, mon
         mp.undo()
 
 
-def _start_simulator() -> tuple[subprocess.Popen[str], str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "bot.sim",
-            "--team",
-            "T0KILL",
-            "--token",
-            "xoxb-kill",
-            "--rate",
-            "60",
-            "--per-channel",
-            "1",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-        cwd=ROOT,
-    )
-    assert process.stdout is not None
-    return process, process.stdout.readline().strip()
-
-
-def _stats(api_url: str) -> dict[str, int]:
-    with urllib.request.urlopen(api_url.replace("/api/", "/_sim/stats"), timeout=10) as response:  # noqa: S310
-        return dict(json.loads(response.read()))
-
-
 def test_sigkill_during_a_fan_out_loses_nothing_and_doubles_at_most_the_in_flight(tmp_path: Path) -> None:
-    sim, api_url = _start_simulator()
+    sim = SimProcess("T0KILL", "xoxb-kill", rate=60, per_channel=1)
+    api_url = sim.api_url
     try:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACHBOT_", "DATABASE_URL"))}
         env |= {
@@ -129,17 +101,17 @@ def test_sigkill_during_a_fan_out_loses_nothing_and_doubles_at_most_the_in_fligh
             [*tick, MONDAY.isoformat()], env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + 60
-        while _stats(api_url)["messages"] < 60 and time.monotonic() < deadline:
+        while sim.stats()["messages"] < 60 and time.monotonic() < deadline:
             time.sleep(0.05)
         os.kill(first.pid, signal.SIGKILL)
         first.wait()
-        before = _stats(api_url)["messages"]
+        before = sim.stats()["messages"]
         with runtime.sessions() as session:
             queued = int(session.scalar(select(func.count()).select_from(OutboxMessage)) or 0)
         assert 0 < before < queued, "the kill must land in the middle of the fan-out"
         after_lease = (MONDAY + timedelta(minutes=3)).isoformat()  # the dead sender's claims have expired
         subprocess.run([*tick, after_lease], env=env, cwd=ROOT, check=True, capture_output=True, timeout=120)
-        stats = _stats(api_url)
+        stats = sim.stats()
         with runtime.sessions() as session:
             pending = session.scalar(
                 select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)
@@ -148,8 +120,7 @@ def test_sigkill_during_a_fan_out_loses_nothing_and_doubles_at_most_the_in_fligh
         assert stats["distinct"] == queued, "nothing lost"
         assert stats["messages"] - stats["distinct"] <= settings.outbox_concurrency + FLUSH_EVERY, "only in-flight"
     finally:
-        sim.terminate()
-        sim.wait()
+        sim.stop()
 
 
 def test_sigkill_during_an_import_leaves_all_or_nothing(tmp_path: Path) -> None:
