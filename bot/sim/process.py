@@ -19,7 +19,7 @@ class SimProcess:
             command += ["--rate", str(rate)]
         if per_channel:
             command += ["--per-channel", str(per_channel)]
-        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)  # noqa: S603
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
         assert self.process.stdout is not None
         self.api_url = self.process.stdout.readline().strip()
 
