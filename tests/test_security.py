@@ -120,3 +120,57 @@ def test_tokens_and_secrets_never_reach_the_logs(playground: Playground, caplog:
     assert caplog.records
     assert "xoxb-" not in caplog.text and secret not in caplog.text
     assert "[redacted]" in caplog.text
+
+
+ACTIONS = [
+    "cert_book",
+    "cert_team_next",
+    "cert_team_prev",
+    "exam_grade",
+    "score_remind",
+    "score_close",
+    "poll_close",
+    "poll_vote",
+    "score_open",
+    "roster_import_confirm",
+    "roster_import_cancel",
+    "workspace_settings_open",
+    "support_accept",
+    "support_reveal",
+    "support_cancel",
+    "checkin_talk_to_lead",
+    "quiz_answer_a",
+    "quiz_submit",
+    "home_open_settings",
+]
+VIEWS = [
+    "cert_assess",
+    "exam_grade",
+    "exam_submit",
+    "score_setup",
+    "score_submit",
+    "poll_create",
+    "workspace_settings",
+    "settings",
+    "checkin",
+    "checkin_settings",
+]
+UNEXPECTED = ("出了点问题", "something went wrong")
+
+
+@pytest.mark.parametrize("user", ["UAGENT1", "UOUTSIDE"])
+def test_forged_clicks_on_every_button_get_a_clear_answer(shared: Playground, user: str) -> None:
+    for action in ACTIONS:
+        button = {"type": "button", "action_id": action, "value": "1", "text": {"type": "plain_text", "text": "x"}}
+        reply = shared.driver.click(
+            user, {"text": "x", "blocks": [{"type": "actions", "elements": [button]}]}, action, wait=1.0
+        )
+        assert reply.status == 200, action
+        assert not any(text in reply.text for text in UNEXPECTED), (action, reply.text)
+
+
+@pytest.mark.parametrize("user", ["UAGENT1", "UOUTSIDE"])
+def test_forged_modal_submissions_are_refused_with_field_errors(shared: Playground, user: str) -> None:
+    for callback in VIEWS:
+        reply = shared.driver.submit(user, {"callback_id": callback, "private_metadata": "1", "blocks": []}, {})
+        assert reply.status == 200 and reply.json.get("response_action") == "errors", (callback, reply.body)
