@@ -141,3 +141,63 @@ def test_sigkill_during_an_import_leaves_all_or_nothing(tmp_path: Path) -> None:
     subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, timeout=300)
     with runtime.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Member)) == rows
+
+
+def test_sigkill_during_poll_closes_closes_each_poll_once(tmp_path: Path) -> None:
+    from bot.db.polls import PollStatus, QuickPoll
+    from bot.services.poll_args import PollSpec
+    from bot.services.polls import create_quick_poll, vote
+
+    sim = SimProcess("T0POLL", "xoxb-poll", rate=30, per_channel=1)
+    try:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "COACHBOT_", "DATABASE_URL"))}
+        env |= {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'polls.db'}",
+            "SLACK_BOT_TOKEN": "xoxb-poll",
+            "SLACK_API_URL": sim.api_url,
+            "COACHBOT_OUTBOX_RATE": "20",
+        }
+        settings = load_settings(DATABASE_URL=env["DATABASE_URL"])
+        runtime = Runtime(settings)
+        deadline = MONDAY + timedelta(hours=1)
+        with runtime.sessions.begin() as session:
+            ensure_workspace(session, "T0POLL", settings, MONDAY)
+            assert import_roster(session, "T0POLL", "slack_id,name,team,role\nUPLEAD,Lead,T,lead\n", MONDAY).ok
+            for n in range(20):
+                poll = create_quick_poll(
+                    session,
+                    workspace_id="T0POLL",
+                    creator="UPLEAD",
+                    channel=f"CP{n:03d}",
+                    spec=PollSpec(f"Q{n}?", ("A", "B"), deadline=deadline),
+                    locale="en",
+                    now=MONDAY,
+                )
+                vote(session, "T0POLL", poll.id, "UPLEAD", 0, MONDAY)
+        tick = [sys.executable, "-m", "bot", "jobs", "tick", "--now"]
+        victim = subprocess.Popen(
+            [*tick, (deadline + timedelta(minutes=1)).isoformat()],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        limit = time.monotonic() + 60
+        while sim.stats()["messages"] < 5 and time.monotonic() < limit:
+            time.sleep(0.05)
+        os.kill(victim.pid, signal.SIGKILL)
+        victim.wait()
+        later = (deadline + timedelta(minutes=5)).isoformat()  # after the dead process's claims expire
+        subprocess.run([*tick, later], env=env, cwd=ROOT, check=True, capture_output=True, timeout=180)
+        with runtime.sessions() as session:
+            statuses = set(session.scalars(select(QuickPoll.status)))
+            queued = session.scalar(select(func.count()).select_from(OutboxMessage))
+            unsent = session.scalar(
+                select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status != OutboxStatus.SENT)
+            )
+        stats = sim.stats()
+        assert statuses == {PollStatus.CLOSED}
+        assert unsent == 0 and stats["distinct"] == queued  # every close announced, none lost
+        assert stats["messages"] - stats["distinct"] <= settings.outbox_concurrency + FLUSH_EVERY
+    finally:
+        sim.stop()
