@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.orm import Session
 
 from bot.config import Settings, SettingsError, load_settings
 from bot.db.models import Workspace
@@ -224,14 +225,18 @@ def roster_export(
     workspace: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Export active members as CSV (the import format)."""
-    from bot.runtime import Runtime
     from bot.services.roster import export_roster
 
+    _export_csv(out, workspace, export_roster)
+
+
+def _export_csv(out: Path | None, workspace: str | None, exporter: Callable[[Session, str], str]) -> None:
+    from bot.runtime import Runtime
+
     settings = _settings()
-    runtime = Runtime(settings)
-    with runtime.sessions() as session:
+    with Runtime(settings).sessions() as session:
         try:
-            data = export_roster(session, _workspace_id(session, workspace, settings))
+            data = exporter(session, _workspace_id(session, workspace, settings))
         except UserError as error:
             raise _user_error(error, settings) from None
     if out:
@@ -241,12 +246,9 @@ def roster_export(
         sys.stdout.write(data)
 
 
-def _workspace_id(session: object, explicit: str | None, settings: Settings) -> str:
-    from sqlalchemy.orm import Session
-
+def _workspace_id(session: Session, explicit: str | None, settings: Settings) -> str:
     from bot.services.workspaces import ensure_workspace, only_workspace
 
-    assert isinstance(session, Session)
     if explicit:
         return ensure_workspace(session, explicit, settings, datetime.now(UTC)).id
     return only_workspace(session).id
@@ -331,20 +333,9 @@ def cert_export(
     workspace: Annotated[str | None, typer.Option()] = None,
 ) -> None:
     """Export the whole register as CSV (the import format)."""
-    from bot.runtime import Runtime
     from bot.services.cert_register import export_register
 
-    settings = _settings()
-    with Runtime(settings).sessions() as session:
-        try:
-            data = export_register(session, _workspace_id(session, workspace, settings))
-        except UserError as error:
-            raise _user_error(error, settings) from None
-    if out:
-        out.write_text(data, encoding="utf-8")
-        console.print(f"Wrote {out}.")
-    else:
-        sys.stdout.write(data)
+    _export_csv(out, workspace, export_register)
 
 
 @jobs_app.command("tick")
