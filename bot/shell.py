@@ -47,6 +47,7 @@ class Shell:
         self.seen_messages = len(playground.sim.messages)
         self.seen_views = len(playground.sim.opened_views)
         self.seen_files = len(playground.sim.files)
+        self.seen_edits: dict[str, int] = {}
         self._lines: Iterator[str] = iter(stdin.readline, "")
 
     @property
@@ -167,6 +168,13 @@ class Shell:
             if view.get("user") == self.user:
                 self.fill_modal(view)
                 self.playground.deliver()
+        for message in sim.messages[: self.seen_messages]:  # edited in place (chat.update, replace_original)
+            edits = len(message.history)
+            if edits > self.seen_edits.get(message.ts, 0):
+                self.seen_edits[message.ts] = edits
+                if message.user in (None, self.user) and message.ephemeral_to is None:
+                    where = "DM" if message.user else f"#{message.channel}"
+                    self.show_blocks(f"Coachbot ({where}, updated)", message.blocks, text=message.text, message=message)
         fresh = sim.messages[self.seen_messages :]
         self.seen_messages = len(sim.messages)
         others: dict[str, int] = {}
@@ -327,8 +335,13 @@ def _initial(element: JSONDict) -> str:
     return ""
 
 
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+DEMO_NAMES = {user.slack_id: user.name for user in DEMO_USERS}
+
+
 def _plain(mrkdwn: str) -> str:
-    text = MRKDWN_BOLD.sub(r"\1", mrkdwn)
+    text = MENTION.sub(lambda match: "@" + DEMO_NAMES.get(match.group(1), match.group(1)), mrkdwn)
+    text = MRKDWN_BOLD.sub(r"\1", text)
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
