@@ -21,7 +21,7 @@ from bot.db.certification import Certificate, CertificateStatus
 from bot.db.models import Member
 from bot.services.audit import record
 from bot.services.cert_rules import CertificationLevel
-from bot.services.csv_safety import looks_like_formula, write_csv
+from bot.services.csv_safety import data_records, formula_problem, write_csv
 from bot.services.roster import ImportReport, RowError
 
 COLUMNS = ("number", "name", "department", "level", "valid_until", "issue_date", "reevaluation_result")
@@ -108,14 +108,9 @@ def parse_register(session: Session, workspace_id: str, text: str) -> tuple[list
     rows: list[RegisterRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for number, cells in enumerate(reader, start=2):
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != len(header):
-            errors.append(RowError(number, f"has {len(cells)} cells, the header has {len(header)}"))
-            continue
-        record = {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
-        problem, row = _row(number, record, by_slack, by_name, names)
+    problems: list[tuple[int, str]] = []
+    for number, fields in data_records(reader, header, problems):
+        problem, row = _row(number, fields, by_slack, by_name, names)
         if problem:
             errors.append(RowError(number, problem))
         elif row:
@@ -124,6 +119,7 @@ def parse_register(session: Session, workspace_id: str, text: str) -> tuple[list
                 continue
             seen[row.number] = number
             rows.append(row)
+    errors = sorted(errors + [RowError(line, message) for line, message in problems], key=lambda e: e.line)
     if not rows and not errors:
         errors.append(RowError(0, "the file has a header but no certificates"))
     return rows, errors
@@ -132,9 +128,8 @@ def parse_register(session: Session, workspace_id: str, text: str) -> tuple[list
 def _row(
     line: int, record: dict[str, str], by_slack: dict[str, Member], by_name: dict[str, Member], names: Counter[str]
 ) -> tuple[str | None, RegisterRow | None]:
-    for column, value in record.items():
-        if looks_like_formula(value):
-            return f"{column} starts with {value[0]!r}, which spreadsheets run as a formula; remove it", None
+    if problem := formula_problem(record):
+        return problem, None
     for column in REQUIRED:
         if not record.get(column):
             return f"{column} is empty", None

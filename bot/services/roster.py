@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.db.models import Member, Role, Team
 from bot.services.audit import record
-from bot.services.csv_safety import looks_like_formula, write_csv
+from bot.services.csv_safety import data_records, formula_problem, write_csv
 
 REQUIRED = ("slack_id", "name", "team", "role")
 OPTIONAL = ("department", "timezone", "locale", "lesson_time", "email")
@@ -115,17 +115,9 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RowError]]:
     rows: list[RosterRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
-    for number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        if number > MAX_ROWS + 1:
-            errors.append(RowError(number, f"too many rows; import at most {MAX_ROWS} at a time"))
-            break
-        if len(cells) != len(header):
-            errors.append(RowError(number, f"has {len(cells)} cells, the header has {len(header)}"))
-            continue
-        record = {column: cell.strip() for column, cell in zip(header, cells, strict=True)}
-        row, problem = _parse_row(number, record)
+    problems: list[tuple[int, str]] = []
+    for number, fields in data_records(reader, header, problems, MAX_ROWS):
+        row, problem = _parse_row(number, fields)
         if problem:
             errors.append(RowError(number, problem))
         elif row:
@@ -134,15 +126,16 @@ def parse_roster(text: str) -> tuple[list[RosterRow], list[RowError]]:
                 continue
             seen[row.slack_id] = number
             rows.append(row)
+    errors = sorted(errors + [RowError(line, message) for line, message in problems], key=lambda e: e.line)
     if not rows and not errors:
         errors.append(RowError(0, "the file has a header but no members"))
     return rows, errors
 
 
 def _parse_row(number: int, record: dict[str, str]) -> tuple[RosterRow | None, str | None]:
+    if problem := formula_problem(record):
+        return None, problem
     for column, value in record.items():
-        if looks_like_formula(value):
-            return None, f"{column} starts with {value[0]!r}, which spreadsheets run as a formula; remove it"
         if len(value) > MAX_TEXT and column != "email":
             return None, f"{column} is longer than {MAX_TEXT} characters"
     for column in REQUIRED:
