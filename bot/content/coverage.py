@@ -66,7 +66,3 @@ def stability_problems(library: ContentLibrary, content_dir: Path) -> list[Probl
         Problem(PUBLISHED_IDS, item, "", "was published but is gone; restore it with `retired: true` instead")
         for item in sorted(published_ids(content_dir) - present)
     ]
-
-
-def unpublished_ids(library: ContentLibrary, content_dir: Path) -> list[str]:
-    return sorted((set(library.lessons) | set(library.questions)) - published_ids(content_dir))
