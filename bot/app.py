@@ -39,7 +39,9 @@ def create_app(deps: Deps, oauth: OAuthStores | None = None) -> App:
         request_verification_enabled=bool(settings.slack_signing_secret),
         token_verification_enabled=False,
         oauth_settings=oauth_settings(settings, oauth, welcome_installer(deps)) if oauth else None,
-        listener_executor=ContextExecutor(max_workers=5),  # carries each request's log context
+        # Carries each request's log context. Listeners ack first, so spare workers keep acks
+        # inside Slack's 3 seconds even while a few listeners wait on the database.
+        listener_executor=ContextExecutor(max_workers=12),
     )
     app.use(bolt_request_context)
     register_all(app, deps)

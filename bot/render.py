@@ -88,6 +88,13 @@ class Renderer:
     def t(self, locale: str, key: str, **params: object) -> Trusted:
         return self.catalog.t(locale, key, **params)
 
+    def compile_all(self) -> int:
+        """Compile every template now rather than during someone's first click."""
+        names = self.env.list_templates(filter_func=lambda name: name.endswith(".yaml.j2"))
+        for name in names:
+            self.env.get_template(name)
+        return len(names)
+
     def _load(self, template_name: str, locale: str, context: dict[str, Any]) -> dict[str, Any]:
         template = self.env.get_template(f"{template_name}.yaml.j2")
         name = template_name

@@ -10,16 +10,20 @@ from typing import Any
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from sqlalchemy import select
 
 from bot import redaction
 from bot.app import create_app, make_web_client
 from bot.config import Settings
+from bot.content.loader import content_library
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade
+from bot.db.models import Workspace
 from bot.deps import Deps, utc_now
 from bot.oauth import BotTokens, OAuthStores, make_stores
 from bot.outbox import OutboxSender
 from bot.render import Renderer
+from bot.services.calendar import preload as preload_calendars
 from jobs import run_due_jobs
 from jobs.context import JobContext
 from jobs.scheduler import OutboxPump, start_scheduler
@@ -82,7 +86,18 @@ class Runtime:
     def tick(self, now: datetime | None = None) -> dict[str, int]:
         return run_due_jobs(self.job_context(now))  # records job durations and delivery counts (bot.metrics)
 
+    def warm_up(self) -> None:
+        """Pay the one-off costs (content, templates, holiday tables) before the first
+        request: Slack gives a listener 3 seconds to acknowledge, and a cold start inside
+        a write transaction would hold up every request queued behind it."""
+        content_library()
+        self.renderer.compile_all()
+        with self.sessions() as session:
+            countries = {c for c in session.scalars(select(Workspace.holiday_country).distinct()) if c}
+        preload_calendars(countries | {"CN"}, self.deps.now().date())
+
     def start_background(self, *, scheduler: bool = True) -> None:
+        self.warm_up()
         self.pump = OutboxPump(self.sender, self.deps.now).start()
         self.deps.on_outbox_write = self.pump.wake
         if scheduler:

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from jinja2 import TemplateSyntaxError
 
 from bot.commands import SUBCOMMANDS
 from bot.content.loader import content_library
@@ -143,3 +144,11 @@ def test_language_precedence_member_then_slack_then_workspace(
     candidates: tuple[str | None, ...], expected: str
 ) -> None:
     assert resolve_locale(*candidates) == expected
+
+
+def test_compile_all_finds_every_template_and_a_broken_one_fails_at_start(tmp_path: Path) -> None:
+    assert Renderer().compile_all() == len(list(TEMPLATES_DIR.glob("*.yaml.j2")))
+    (tmp_path / "fine.yaml.j2").write_text("text: {{ t('notice.ok') }}\n", encoding="utf-8")
+    (tmp_path / "broken.yaml.j2").write_text("text: {% if %}\n", encoding="utf-8")
+    with pytest.raises(TemplateSyntaxError, match="Expected an expression"):
+        Renderer(templates_dir=tmp_path).compile_all()

@@ -69,3 +69,12 @@ def calendar_for(workspace: Workspace) -> WorkCalendar:
         extra_workdays=frozenset(overrides.get("extra_workdays", set())),
         extra_holidays=frozenset(overrides.get("extra_holidays", set())),
     )
+
+
+def preload(countries: set[str], today: date) -> None:
+    """Load the holiday tables a running bot will ask for (the first load imports every
+    country module, which is slow enough to stall a request if it happens inside one)."""
+    for country in countries:
+        for year in (today.year - 1, today.year, today.year + 1):
+            _country_calendar(country, year)
+    _overrides()
