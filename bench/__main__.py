@@ -9,14 +9,14 @@ import sys
 from bench import fanout, latency, multi_instance, queries
 
 FULL = {
-    "fanout": lambda: fanout.run(agents=2000, ceiling=50.0, naive_agents=100),
+    "fanout": lambda: fanout.run(agents=2000, ceiling=100.0, naive_agents=100),
     "latency": lambda: latency.run(clicks=2000),
     "queries": lambda: queries.team_views((10, 100, 1000)),
     "expiry": lambda: queries.expiry_scan(100_000),
     "multi": lambda: multi_instance.run(agents=200, days=7),
 }
 SMALL = {
-    "fanout": lambda: fanout.run(agents=40, ceiling=50.0, naive_agents=5),
+    "fanout": lambda: fanout.run(agents=40, ceiling=100.0, naive_agents=5),
     "latency": lambda: latency.run(clicks=40),
     "queries": lambda: queries.team_views((5, 20)),
     "expiry": lambda: queries.expiry_scan(2_000),
