@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
-import math
-import threading
 from collections.abc import Sequence
 from typing import Any
 
+from bot.charts import checkin_chart_png
 from bot.content.library import ContentLibrary
 from bot.db.wellbeing import CheckIn
 from bot.render import Message, Renderer
@@ -15,7 +13,6 @@ from bot.services.checkins import NOTE_LIMIT, CheckInPrefs, DayPoint, HelpReason
 from bot.services.wellbeing import MIN_RESPONDENTS, Scope, WeekTrend
 
 SPARKS = "▁▂▄▆█"
-_CHART_LOCK = threading.Lock()  # matplotlib's font cache is not thread-safe
 
 
 def sparkline(values: Sequence[float | None]) -> str:
@@ -73,34 +70,14 @@ def checkin_history(renderer: Renderer, locale: str, points: Sequence[DayPoint],
     )
 
 
-def history_chart_png(points: Sequence[DayPoint]) -> bytes:
-    """A small stress/energy chart (matplotlib, Agg: no display needed). Numbers and dates
-    only, so no CJK font is needed on the server."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    def series(values: Sequence[float | None]) -> list[float]:
-        return [math.nan if value is None else value for value in values]
-
-    days = list(range(len(points)))
-    with _CHART_LOCK:
-        figure = Figure(figsize=(6, 2.4), dpi=100)
-        axes = figure.subplots()
-        axes.plot(days, series([p.stress for p in points]), marker="o", color="#d9534f", label="stress")
-        axes.plot(days, series([p.energy for p in points]), marker="s", color="#5cb85c", label="energy", alpha=0.7)
-        axes.set_ylim(0.5, 5.5)
-        axes.set_yticks([1, 2, 3, 4, 5])
-        ticks = days[::7]
-        axes.set_xticks(ticks, [points[i].day.strftime("%m-%d") for i in ticks])
-        axes.grid(alpha=0.3)
-        axes.legend(loc="upper left", fontsize=8)
-        axes.tick_params(labelsize=7)
-        figure.tight_layout()
-        buffer = io.BytesIO()
-        figure.savefig(buffer, format="png")
-    return buffer.getvalue()
+def checkin_chart(renderer: Renderer, locale: str, points: Sequence[DayPoint]) -> bytes:
+    """The check-in trend as a PNG, its legend in the reader's language."""
+    names = ("stress", "energy")
+    return checkin_chart_png(
+        points,
+        labels={name: str(renderer.t(locale, f"checkin.modal.{name}")) for name in names},
+        fallback_labels={name: str(renderer.t("en", f"checkin.modal.{name}")) for name in names},
+    )
 
 
 def wellbeing_home_blocks(

@@ -8,7 +8,7 @@ from typing import Any
 from bot.commands import Invocation
 from bot.db.models import Member
 from bot.errors import UserError
-from bot.messages.wellbeing import checkin_history, checkin_modal, checkin_settings_modal, history_chart_png
+from bot.messages.wellbeing import checkin_chart, checkin_history, checkin_modal, checkin_settings_modal
 from bot.services.checkins import count_checkins, history, member_timezone, preferences, today_for
 from handlers.request import SlackRequest
 
@@ -53,6 +53,7 @@ def show_history(request: SlackRequest, member: Member, client: Any) -> None:
         return
     try:
         channel = client.conversations_open(users=request.user_id)["channel"]["id"]
-        client.files_upload_v2(channel=channel, content=history_chart_png(points), filename="checkins.png")
+        chart = checkin_chart(deps.renderer, request.locale, points)
+        client.files_upload_v2(channel=channel, content=chart, filename="checkins.png")
     except Exception:
         log.warning("could not upload the check-in chart for %s", request.user_id, exc_info=True)

@@ -1,0 +1,52 @@
+"""Charts draw Chinese labels with the bundled Noto Sans CJK font: no missing glyphs."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+
+from bot.charts import checkin_chart_png, cjk_font, scoring_chart_png
+from bot.messages.wellbeing import checkin_chart
+from bot.render import Renderer
+from bot.services.checkins import DayPoint
+
+START = date(2026, 11, 2)
+POINTS = [DayPoint(START + timedelta(days=n), 3.0 if n % 3 else None, 4.0 if n % 3 else None) for n in range(28)]
+
+
+def _drawn_without_missing_glyphs(draw: Callable[[], bytes]) -> bytes:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        png = draw()
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    assert missing == []
+    assert png.startswith(b"\x89PNG")
+    return png
+
+
+def test_a_chinese_font_ships_with_coachbot() -> None:
+    assert cjk_font() == "Noto Sans CJK SC"
+
+
+def test_scoring_chart_draws_chinese_names_and_criteria() -> None:
+    _drawn_without_missing_glyphs(
+        lambda: scoring_chart_png(
+            judges=[("李娜", 80.0), ("张伟", 60.0)],
+            criteria=[("接待礼仪与开场", "Greeting", 70.0), ("倾听与共情", "Listening", 65.0)],
+            mean=70.0,
+            labels={"judges": "每位评委的总分", "criteria": "各项平均（%）", "mean": "平均"},
+            fallback_labels={"judges": "Total per judge", "criteria": "Average per criterion", "mean": "mean"},
+        )
+    )
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_checkin_chart_has_a_legend_in_the_readers_language(locale: str) -> None:
+    drawn = _drawn_without_missing_glyphs(lambda: checkin_chart(Renderer(), locale, POINTS))
+    english = _drawn_without_missing_glyphs(
+        lambda: checkin_chart_png(POINTS, {"stress": "Stress", "energy": "Energy"}, {})
+    )
+    assert (drawn == english) is (locale == "en")
