@@ -12,7 +12,7 @@ from typing import Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from bench.world import TOKEN, WORKSPACE, make_world
 from bot.content.loader import content_library
@@ -71,6 +71,7 @@ def run(clicks: int = 2000) -> dict[str, Any]:
             "bare": SlackDriver(bare.url, SECRET, sim, WORKSPACE),
         }
         samples: dict[str, list[float]] = {"coachbot": [], "bare": []}
+        response_urls: list[str] = []
         for n, (user, item_id) in enumerate(targets):
             message = {
                 "text": "q",
@@ -95,10 +96,17 @@ def run(clicks: int = 2000) -> dict[str, Any]:
                 if n >= WARM_UP_CLICKS:
                     samples[name].append(time.perf_counter() - started)
                 assert reply.status == 200, reply.body
-        time.sleep(0.5)
+                if name == "coachbot" and reply.response_url:
+                    response_urls.append(reply.response_url)
+        # The answers finish after the acks: wait for every result before stopping.
+        sim.wait_for(lambda: all(sim.replies(url) for url in response_urls), timeout=300)
         coachbot.stop()
         bare.stop()
-        figures: dict[str, Any] = {"benchmark": "ack_latency", "clicks": clicks}
+        with runtime.sessions() as session:
+            recorded = session.scalar(
+                select(func.count()).select_from(QuizItem).where(QuizItem.answered_at.is_not(None))
+            )
+        figures: dict[str, Any] = {"benchmark": "ack_latency", "clicks": clicks, "answers_recorded": recorded}
         for name, values in samples.items():
             figures[f"{name}_p50_ms"] = round(statistics.median(values) * 1000, 2)
             figures[f"{name}_p99_ms"] = round(_percentile(values, 0.99) * 1000, 2)

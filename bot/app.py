@@ -29,6 +29,9 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
     )
 
 
+LISTENER_THREADS = 64
+
+
 def create_app(deps: Deps, oauth: OAuthStores | None = None) -> App:
     """Single-workspace with SLACK_BOT_TOKEN; with ``oauth`` stores, any workspace can install."""
     settings = deps.settings
@@ -39,9 +42,9 @@ def create_app(deps: Deps, oauth: OAuthStores | None = None) -> App:
         request_verification_enabled=bool(settings.slack_signing_secret),
         token_verification_enabled=False,
         oauth_settings=oauth_settings(settings, oauth, welcome_installer(deps)) if oauth else None,
-        # Carries each request's log context. Listeners ack first, so spare workers keep acks
-        # inside Slack's 3 seconds even while a few listeners wait on the database.
-        listener_executor=ContextExecutor(max_workers=12),
+        # Carries each request's log context. Bolt runs even the ack on these threads, so a
+        # burst must find one free: listeners ack first, and threads start only when needed.
+        listener_executor=ContextExecutor(max_workers=LISTENER_THREADS),
     )
     app.use(bolt_request_context)
     register_all(app, deps)

@@ -67,6 +67,7 @@ class Playground:
         # The playground's simulator has no per-channel limit, and `tick` time-travels days in
         # seconds: Slack's one-message-a-second pacing would only make the demo wait.
         self.runtime.sender.pacer = ChannelPacer(per_second=1000, burst=100)
+        self.runtime.warm_up()
         self.server = BackgroundServer(CoachbotWSGI(self.runtime.app, self.runtime.sessions)).start()
         self.driver = SlackDriver(self.server.url, secret, self.sim, DEMO_WORKSPACE)
         self.seed()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -70,20 +71,27 @@ def percent(ratio: float | None) -> str:
     return "—" if ratio is None else f"{round(ratio * 100)}%"
 
 
+@cache
+def _environment(templates_dir: Path) -> Environment:
+    """One Jinja2 environment per template folder and process: templates compile once."""
+    env = Environment(
+        loader=FileSystemLoader(templates_dir),
+        finalize=_finalize,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # noqa: S701 - output is YAML, escaping is done by _finalize
+    )
+    env.globals["lines"] = lines
+    env.filters["bar"] = bar
+    env.filters["percent"] = percent
+    return env
+
+
 class Renderer:
     def __init__(self, catalog: Catalog | None = None, templates_dir: Path = TEMPLATES_DIR) -> None:
         self.catalog = catalog or Catalog.load()
-        self.env = Environment(
-            loader=FileSystemLoader(templates_dir),
-            finalize=_finalize,
-            undefined=StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            autoescape=False,  # noqa: S701 - output is YAML, escaping is done by _finalize
-        )
-        self.env.globals["lines"] = lines
-        self.env.filters["bar"] = bar
-        self.env.filters["percent"] = percent
+        self.env = _environment(templates_dir)
 
     def t(self, locale: str, key: str, **params: object) -> Trusted:
         return self.catalog.t(locale, key, **params)

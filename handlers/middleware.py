@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -12,6 +13,7 @@ from slack_bolt import BoltResponse
 
 from bot.deps import CONTEXT_KEY, Deps, deps_of
 from bot.services.events import first_delivery
+from handlers.request import apology
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +39,23 @@ def drop_retried_events(body: dict[str, Any], context: Any, next: Callable[[], A
     return next()
 
 
-def log_unhandled_errors(error: Exception, body: dict[str, Any], logger: logging.Logger) -> None:
+def log_unhandled_errors(
+    error: Exception, body: dict[str, Any], logger: logging.Logger, respond: Any, context: Any
+) -> None:
+    """The last resort for an error no listener caught (say the database failed before the
+    listener knew who was asking): log it with an id, and tell the person when Slack gave
+    us a way to answer them."""
+    error_id = uuid.uuid4().hex[:8]
     kind = body.get("type") or body.get("command") or "request"
-    logger.exception("unhandled error in %s listener: %s", kind, error, exc_info=error)
+    logger.error("error id %s: unhandled error in %s listener: %s", error_id, kind, error, exc_info=error)
+    deps = context.get(CONTEXT_KEY) if context is not None else None
+    if respond is None or deps is None or not (body.get("response_url") or body.get("response_urls")):
+        return
+    try:
+        message = apology(deps, deps.settings.locale, error, error_id)
+        respond(response_type="ephemeral", replace_original=False, **message.as_payload())
+    except Exception:
+        logger.warning("could not tell the user about error id %s", error_id, exc_info=True)
 
 
 class ReplayGuard:

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.exc import OperationalError
+
 from bot.db.models import Member, Role
 from bot.deps import Deps
 from bot.errors import UserError
@@ -104,7 +106,14 @@ class SlackRequest:
     def apologise(self, exc: BaseException) -> None:
         error_id = uuid.uuid4().hex[:8]
         log.error("error id %s for %s in %s: %r", error_id, self.user_id, self.workspace_id, exc, exc_info=exc)
-        self.reply(self.render("error", text=self.t("errors.unexpected", error_id=error_id)))
+        self.reply(apology(self.deps, self.locale, exc, error_id))
+
+
+def apology(deps: Deps, locale: str, exc: BaseException, error_id: str) -> Message:
+    """What to tell someone whose request failed on our side: try again if the database
+    was only busy, otherwise the error id to give their admin."""
+    key = "errors.busy" if isinstance(exc, OperationalError) else "errors.unexpected"
+    return deps.renderer.message("error", locale, text=deps.renderer.t(locale, key, error_id=error_id))
 
 
 def answering(request: SlackRequest, work: Callable[[], None]) -> None:

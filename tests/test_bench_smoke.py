@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import fanout, queries
+from bench import fanout, latency, queries
 
 
 def test_fanout_delivers_every_message_once_under_rate_limits() -> None:
@@ -39,3 +39,4 @@ def test_bench_prints_one_json_line_per_benchmark() -> None:
     )
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert figures["benchmark"] == "ack_latency" and figures["clicks"] == 40 and figures["p99_ratio"] > 0
+    assert figures["answers_recorded"] == 40 + latency.WARM_UP_CLICKS

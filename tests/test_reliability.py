@@ -3,6 +3,7 @@ failing, backups are consistent, and SIGKILL in the middle of work loses and dou
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -10,20 +11,25 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from bot.cli import app
-from bot.config import load_settings
+from bot.config import Settings, load_settings
+from bot.db import engine as engine_module
+from bot.db.learning import QuizItem
 from bot.db.models import Member, OutboxMessage, OutboxStatus
 from bot.outbox import FLUSH_EVERY, enqueue
 from bot.playground import Playground
 from bot.runtime import Runtime
 from bot.services.roster import import_roster
 from bot.services.workspaces import ensure_workspace
+from bot.sim.driver import JSONDict, Reply
 from bot.sim.process import SimProcess
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -201,3 +207,75 @@ def test_sigkill_during_poll_closes_closes_each_poll_once(tmp_path: Path) -> Non
         assert stats["messages"] - stats["distinct"] <= settings.outbox_concurrency + FLUSH_EVERY
     finally:
         sim.stop()
+
+
+def _practice_questions(playground: Playground, users: list[str], each: int) -> list[tuple[str, JSONDict]]:
+    asked = []
+    for user in users:
+        for _ in range(each):
+            message = playground.driver.command(user, "quiz").messages[0]
+            asked.append((user, message))
+    return asked
+
+
+def _one_click(message: JSONDict) -> bool:
+    """Single choice and true/false questions are answered by one button."""
+    return "quiz_answer_" in json.dumps(message["blocks"])
+
+
+def _answer_button(message: JSONDict) -> tuple[str, str]:
+    for block in message["blocks"]:
+        for element in block.get("elements") or []:
+            if str(element.get("action_id", "")).startswith("quiz_answer_"):
+                return element["action_id"], element["value"]
+    raise LookupError("no answer button")
+
+
+def test_a_burst_of_simultaneous_answers_records_every_one(playground: Playground) -> None:
+    asked = [
+        (user, message)
+        for user, message in _practice_questions(playground, ["UAGENT1", "UAGENT2", "UAGENT3", "UAGENT4"], 15)
+        if _one_click(message)
+    ]
+
+    def click(asked_one: tuple[str, JSONDict]) -> Reply:
+        user, message = asked_one
+        action, value = _answer_button(message)
+        return playground.driver.click(user, message, action, value, wait=0)
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        replies = list(pool.map(click, asked))
+    assert [reply.status for reply in replies] == [200] * len(replies), [r.body for r in replies if r.status != 200]
+    urls = [reply.response_url for reply in replies if reply.response_url]
+    assert playground.sim.wait_for(lambda: all(playground.sim.replies(url) for url in urls), timeout=60)
+    with playground.runtime.sessions() as session:
+        answered = session.scalar(select(func.count()).select_from(QuizItem).where(QuizItem.answered_at.is_not(None)))
+    assert answered == len(asked) >= 30
+    assert not [
+        r for url in urls for r in playground.sim.replies(url) if "错误编号" in json.dumps(r, ensure_ascii=False)
+    ]
+
+
+def test_a_click_the_database_cannot_take_is_answered_with_try_again(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_MS", 300)
+    with Playground(settings) as playground:
+        message = next(m for _, m in _practice_questions(playground, ["UAGENT5"], 10) if _one_click(m))
+        action, value = _answer_button(message)
+        locker = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"), isolation_level=None)
+        locker.execute("BEGIN IMMEDIATE")  # another process holding the write lock for too long
+        try:
+            reply = playground.driver.click("UAGENT5", message, action, value, wait=5)
+        finally:
+            locker.execute("ROLLBACK")
+            locker.close()
+        assert reply.status == 200
+        # The person could not be looked up, so the answer is in the workspace's language.
+        busy = [r for r in reply.responses if "请稍后再试一次" in r["text"] and r["response_type"] == "ephemeral"]
+        assert busy, reply.responses
+        again = playground.driver.click("UAGENT5", message, action, value, wait=5)
+        assert any("replace_original" in r for r in again.responses)
+        with playground.runtime.sessions() as session:
+            item = session.get(QuizItem, int(value.split(":")[0]))
+            assert item is not None and item.answered_at is not None
