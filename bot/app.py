@@ -29,7 +29,7 @@ def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
     )
 
 
-LISTENER_THREADS = 64
+LISTENER_THREADS = 32
 
 
 def create_app(deps: Deps, oauth: OAuthStores | None = None) -> App:
@@ -43,7 +43,8 @@ def create_app(deps: Deps, oauth: OAuthStores | None = None) -> App:
         token_verification_enabled=False,
         oauth_settings=oauth_settings(settings, oauth, welcome_installer(deps)) if oauth else None,
         # Carries each request's log context. Bolt runs even the ack on these threads, so a
-        # burst must find one free: listeners ack first, and threads start only when needed.
+        # burst must find one free: listeners ack first and hand slow work to the runtime's
+        # work pool (handlers.request.answering); threads start only when needed.
         listener_executor=ContextExecutor(max_workers=LISTENER_THREADS),
     )
     app.use(bolt_request_context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,6 +27,8 @@ class Deps:
     renderer: Renderer
     clock: Callable[[], datetime] = field(default=utc_now)
     on_outbox_write: Callable[[], None] = field(default=lambda: None)
+    # Where a listener's work goes once Slack has its ack (None: on the listener's thread).
+    after_ack: Executor | None = None
 
     def now(self) -> datetime:
         return self.clock()

@@ -20,6 +20,7 @@ from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade
 from bot.db.models import Workspace
 from bot.deps import Deps, utc_now
+from bot.logging_setup import ContextExecutor
 from bot.oauth import BotTokens, OAuthStores, make_stores
 from bot.outbox import OutboxSender
 from bot.render import Renderer
@@ -27,6 +28,8 @@ from bot.services.calendar import preload as preload_calendars
 from jobs import run_due_jobs
 from jobs.context import JobContext
 from jobs.scheduler import OutboxPump, start_scheduler
+
+WORK_THREADS = 8  # SQLite takes one writer at a time; PostgreSQL uses them all
 
 
 class Runtime:
@@ -40,7 +43,8 @@ class Runtime:
             upgrade(self.engine)  # embedded SQLite upgrades itself; PostgreSQL via `coachbot db upgrade`
         self.sessions = make_session_factory(self.engine)
         self.renderer = Renderer()
-        self.deps = Deps(settings, self.sessions, self.renderer, clock)
+        self.work = ContextExecutor(max_workers=WORK_THREADS, thread_name_prefix="coachbot-work")
+        self.deps = Deps(settings, self.sessions, self.renderer, clock, after_ack=self.work)
         self.sender = OutboxSender(
             self.sessions, self.client_for, rate=settings.outbox_rate, concurrency=settings.outbox_concurrency
         )
@@ -106,6 +110,7 @@ class Runtime:
     def stop(self) -> None:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=False)
+        self.work.shutdown(wait=True)  # acked answers still to record are finished, not dropped
         if self.pump is not None:
             self.pump.stop()
         self.engine.dispose()

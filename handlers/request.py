@@ -117,7 +117,20 @@ def apology(deps: Deps, locale: str, exc: BaseException, error_id: str) -> Messa
 
 
 def answering(request: SlackRequest, work: Callable[[], None]) -> None:
-    """Run ``work``; turn what goes wrong into a message the person can act on."""
+    """Run ``work``; turn what goes wrong into a message the person can act on.
+
+    Once Slack has its ack, the work moves to the runtime's small work pool: Bolt runs
+    every listener, ack included, on its own threads, and those must stay free for the
+    next click's ack however long the database takes.
+    """
+    executor = request.deps.after_ack
+    if request.acked and executor is not None:
+        executor.submit(_run, request, work)
+    else:
+        _run(request, work)
+
+
+def _run(request: SlackRequest, work: Callable[[], None]) -> None:
     try:
         work()
     except UserError as error:

@@ -81,7 +81,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def _begin_immediate(connection: Any) -> None:
     # A deferred transaction that reads and then writes cannot wait for a busy writer: SQLite
     # answers "database is locked" at once. Taking the write lock up front makes it wait
-    # (busy timeout) instead, so a second process or a long backup never fails a job.
+    # (busy timeout) instead, so a second process or a long backup never fails a job. Threads
+    # of this process queue on the engine's lock first (see _WriteQueueConnection).
     dbapi_connection = connection.connection.dbapi_connection
     dbapi_connection.take_write_lock()
     try:
