@@ -10,6 +10,7 @@ from bot.content.loader import content_library
 from bot.db.models import Member, Workspace
 from bot.messages.learning import lesson_card, quiz_question
 from bot.outbox import post_message
+from bot.render import Message
 from bot.services.lessons import DueLearner, deliver_day, learners_due
 from bot.services.members import member_locale
 from jobs.context import JobContext
@@ -23,6 +24,7 @@ def dispatch_lessons(ctx: JobContext) -> int:
     library = content_library()
     with ctx.sessions() as session:
         due = [(d.member.id, d.local_date) for d in learners_due(session, ctx.now)]
+    cards: dict[tuple[str, str], Message] = {}  # most agents get the same lesson card today
     delivered = 0
     for member_id, local_date in due:
         try:
@@ -36,7 +38,11 @@ def dispatch_lessons(ctx: JobContext) -> int:
                     continue
                 locale = member_locale(member, workspace)
                 if delivery.lesson is not None:
-                    card = lesson_card(ctx.renderer, library, delivery.lesson, locale)
+                    card = cards.get((delivery.lesson.id, locale))
+                    if card is None:
+                        card = cards[(delivery.lesson.id, locale)] = lesson_card(
+                            ctx.renderer, library, delivery.lesson, locale
+                        )
                     post_message(
                         session,
                         workspace_id=member.workspace_id,
