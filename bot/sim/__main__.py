@@ -16,9 +16,11 @@ def main() -> None:
     parser.add_argument("--token", default="xoxb-playground")
     parser.add_argument("--rate", type=float, default=0, help="chat.postMessage per second, workspace-wide (0: none)")
     parser.add_argument("--per-channel", type=float, default=0, help="messages per second per channel (0: none)")
+    parser.add_argument("--latency", type=float, default=0, help="seconds before each Web API answer")
     args = parser.parse_args()
     sim = SlackSimulator(team_id=args.team, bot_token=args.token)
     sim.accept_any_user = True
+    sim.latency = args.latency
     if args.rate or args.per_channel:
         sim.rate_limiter = RateLimiter(
             {"chat.postMessage": args.rate} if args.rate else {}, per_channel_per_second=args.per_channel or None

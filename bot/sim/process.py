@@ -13,12 +13,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class SimProcess:
-    def __init__(self, team: str, token: str, *, rate: float = 0, per_channel: float = 0) -> None:
+    def __init__(self, team: str, token: str, *, rate: float = 0, per_channel: float = 0, latency: float = 0) -> None:
         command = [sys.executable, "-m", "bot.sim", "--team", team, "--token", token]
         if rate:
             command += ["--rate", str(rate)]
         if per_channel:
             command += ["--per-channel", str(per_channel)]
+        if latency:
+            command += ["--latency", str(latency)]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
         assert self.process.stdout is not None
         self.api_url = self.process.stdout.readline().strip()

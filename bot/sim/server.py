@@ -78,6 +78,7 @@ class SlackSimulator:
         self.rate_limiter: RateLimiter | None = None
         self._origins: dict[str, tuple[str, str]] = {}
         self.accept_any_user = False  # benchmarks address thousands of users nobody registered
+        self.latency = 0.0  # seconds before each Web API answer: Slack is a network round trip away
         self._failures: dict[str, deque[Failure]] = {}
         self._ts = itertools.count(1)
         self._lock = threading.RLock()
@@ -501,6 +502,8 @@ class _Handler(BaseHTTPRequestHandler):
         path = urlparse(self.path).path
         raw = self._read_body()
         if path.startswith("/api/"):
+            if self.sim.latency:
+                time.sleep(self.sim.latency)
             params = self._params(raw)
             token = params.pop("token", None)
             auth = self.headers.get("Authorization", "")
