@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,9 +126,16 @@ def answering(request: SlackRequest, work: Callable[[], None]) -> None:
     """
     executor = request.deps.after_ack
     if request.acked and executor is not None:
-        executor.submit(_run, request, work)
+        executor.submit(_run, request, work).add_done_callback(_log_failure)
     else:
         _run(request, work)
+
+
+def _log_failure(future: Future[None]) -> None:
+    """Even the apology failed (say Slack was unreachable): at least the log has it."""
+    error = future.exception()
+    if error is not None:
+        log.error("could not answer a request after its ack: %r", error, exc_info=error)
 
 
 def _run(request: SlackRequest, work: Callable[[], None]) -> None:
