@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.db.models import Member
 from bot.playground import Playground
-from bot.sim.server import SimMessage
+from bot.sim.server import JSONDict, SimMessage
 
 # Monday 2 March 2026, 09:30 local time in three zones (no DST change that week).
 SHANGHAI_0930 = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
@@ -40,9 +40,20 @@ def item_id(message: SimMessage) -> int:
     return int(block["block_id"].removeprefix("quiz-"))
 
 
-def first_button(message: SimMessage) -> tuple[str, str]:
-    for block in message.blocks:
+def first_button(message: SimMessage | JSONDict) -> tuple[str, str]:
+    """The first answer button of a question: a posted message or an ephemeral reply."""
+    blocks = message.blocks if isinstance(message, SimMessage) else message["blocks"]
+    for block in blocks:
         for element in block.get("elements") or []:
             if str(element.get("action_id", "")).startswith("quiz_answer_"):
                 return element["action_id"], element["value"]
     raise LookupError("no answer button")
+
+
+def first_button_or_none(message: SimMessage | JSONDict) -> bool:
+    """Whether one click answers the question (single choice, true/false)."""
+    try:
+        first_button(message)
+    except LookupError:
+        return False
+    return True

@@ -20,6 +20,7 @@ from tests.learning_helpers import (
     NEW_YORK_0930,
     SHANGHAI_0930,
     first_button,
+    first_button_or_none,
     item_id,
     lesson_cards,
     member_id,
@@ -210,14 +211,6 @@ def test_a_second_click_keeps_the_first_answer(world: Playground) -> None:
     with world.runtime.sessions() as session:
         assert session.scalar(select(func.count()).select_from(ReviewCard)) == 1
         assert session.scalar(select(ReviewCard.reviews)) == 1
-
-
-def first_button_or_none(message: object) -> bool:
-    try:
-        first_button(message)  # type: ignore[arg-type]
-    except LookupError:
-        return False
-    return True
 
 
 def test_stale_and_forged_clicks_get_a_polite_note(world: Playground) -> None:

@@ -31,6 +31,7 @@ from bot.services.roster import import_roster
 from bot.services.workspaces import ensure_workspace
 from bot.sim.driver import JSONDict, Reply
 from bot.sim.process import SimProcess
+from tests.learning_helpers import first_button, first_button_or_none
 
 ROOT = Path(__file__).resolve().parents[1]
 MONDAY = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
@@ -218,29 +219,16 @@ def _practice_questions(playground: Playground, users: list[str], each: int) -> 
     return asked
 
 
-def _one_click(message: JSONDict) -> bool:
-    """Single choice and true/false questions are answered by one button."""
-    return "quiz_answer_" in json.dumps(message["blocks"])
-
-
-def _answer_button(message: JSONDict) -> tuple[str, str]:
-    for block in message["blocks"]:
-        for element in block.get("elements") or []:
-            if str(element.get("action_id", "")).startswith("quiz_answer_"):
-                return element["action_id"], element["value"]
-    raise LookupError("no answer button")
-
-
 def test_a_burst_of_simultaneous_answers_records_every_one(playground: Playground) -> None:
     asked = [
         (user, message)
         for user, message in _practice_questions(playground, ["UAGENT1", "UAGENT2", "UAGENT3", "UAGENT4"], 15)
-        if _one_click(message)
+        if first_button_or_none(message)
     ]
 
     def click(asked_one: tuple[str, JSONDict]) -> Reply:
         user, message = asked_one
-        action, value = _answer_button(message)
+        action, value = first_button(message)
         return playground.driver.click(user, message, action, value, wait=0)
 
     with ThreadPoolExecutor(max_workers=16) as pool:
@@ -261,8 +249,8 @@ def test_a_click_the_database_cannot_take_is_answered_with_try_again(
 ) -> None:
     monkeypatch.setattr(engine_module, "SQLITE_BUSY_TIMEOUT_MS", 300)
     with Playground(settings) as playground:
-        message = next(m for _, m in _practice_questions(playground, ["UAGENT5"], 10) if _one_click(m))
-        action, value = _answer_button(message)
+        message = next(m for _, m in _practice_questions(playground, ["UAGENT5"], 10) if first_button_or_none(m))
+        action, value = first_button(message)
         locker = sqlite3.connect(settings.database_url.removeprefix("sqlite:///"), isolation_level=None)
         locker.execute("BEGIN IMMEDIATE")  # another process holding the write lock for too long
         try:
