@@ -35,7 +35,7 @@ MRKDWN_BOLD = re.compile(r"\*([^*\n]+)\*")
 @dataclass
 class Clickable:
     element: JSONDict
-    message: SimMessage | None = None
+    message: SimMessage | JSONDict | None = None  # a posted message, or an ephemeral reply
     view: JSONDict | None = None
 
 
@@ -136,7 +136,8 @@ class Shell:
         target = self.clickables[number - 1]
         action_id, value = target.element["action_id"], target.element.get("value")
         if target.message is not None:
-            state = self.tick_boxes(target.message.blocks)
+            message = target.message
+            state = self.tick_boxes(message.blocks if isinstance(message, SimMessage) else message.get("blocks") or [])
             self.show_reply(self.driver.click(self.user, target.message, action_id, value, state=state))
         elif target.view is not None:
             self.show_reply(self.driver.click_in_view(self.user, target.view, action_id, value))
@@ -200,7 +201,8 @@ class Shell:
         if reply.status != 200:
             self.console.print(f"[red]The app answered HTTP {reply.status}[/red] {reply.body[:200]}")
         for message in reply.messages:
-            self.show_blocks("Coachbot (only you can see this)", message.get("blocks") or [], text=message.get("text"))
+            blocks = message.get("blocks") or []
+            self.show_blocks("Coachbot (only you can see this)", blocks, text=message.get("text"), message=message)
 
     def show_blocks(
         self,
@@ -208,7 +210,7 @@ class Shell:
         blocks: list[JSONDict],
         *,
         text: str | None = None,
-        message: SimMessage | None = None,
+        message: SimMessage | JSONDict | None = None,
         view: JSONDict | None = None,
     ) -> None:
         body = Text()
@@ -219,7 +221,9 @@ class Shell:
         body.rstrip()
         self.console.print(Panel(body, title=title, title_align="left", expand=False))
 
-    def render_block(self, block: JSONDict, out: Text, message: SimMessage | None, view: JSONDict | None) -> None:
+    def render_block(
+        self, block: JSONDict, out: Text, message: SimMessage | JSONDict | None, view: JSONDict | None
+    ) -> None:
         kind = block.get("type")
         if kind == "header":
             out.append(_plain(block["text"]["text"]) + "\n", style="bold")

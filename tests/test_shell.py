@@ -73,3 +73,12 @@ def test_make_run_without_tokens_falls_back_to_the_playground(tmp_path: Path) ->
     )
     assert result.returncode == 0, result.stderr
     assert "No Slack tokens are set" in result.stdout and "Coachbot 能帮你做什么" in result.stdout
+
+
+def test_a_practice_question_in_a_reply_can_be_answered_from_the_shell(tmp_path: Path) -> None:
+    # "a" ticks option A when the question is multiple choice (the shell asks first).
+    result = run_shell(tmp_path, "/coach quiz\n1\na\nquit\n", "--as", "UAGENT5")
+    assert result.returncode == 0, result.stderr
+    before, _, after = result.stdout.partition("[UAGENT5] > 1")
+    assert "Practice question" in before and "[1]" in before
+    assert "You chose A" in after and "Streak" in after, after
