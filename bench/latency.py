@@ -15,11 +15,11 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from bench.world import TOKEN, WORKSPACE, make_world
-from bot.content.loader import content_library
-from bot.db.learning import QuizItem
-from bot.db.models import Member
+from bot.app.web import BackgroundServer, CoachbotWSGI
+from bot.core.content.loader import content_library
+from bot.core.db.models import Member
+from bot.learning.models import QuizItem
 from bot.sim.driver import SlackDriver
-from bot.web import BackgroundServer, CoachbotWSGI
 
 SECRET = "bench-secret"
 

@@ -10,14 +10,14 @@ from typing import Any
 from sqlalchemy import event, select, text
 
 from bench.world import WORKSPACE, make_world
-from bot.content.loader import content_library
-from bot.db.certification import Certificate, CertificateStatus
-from bot.db.learning import QuizItem
-from bot.db.models import Member, Role, Team
-from bot.services.calendar import WorkCalendar
-from bot.services.cert_reminders import due_reminders
-from bot.services.certificates import team_page
-from bot.services.progress import team_progress
+from bot.certification.certificates import team_page
+from bot.certification.models import Certificate, CertificateStatus
+from bot.certification.reminders import due_reminders
+from bot.core.calendar import WorkCalendar
+from bot.core.content.loader import content_library
+from bot.core.db.models import Member, Role, Team
+from bot.learning.models import QuizItem
+from bot.learning.progress import team_progress
 
 TODAY = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.config import load_settings
-from bot.runtime import Runtime
-from bot.services.roster import import_roster
-from bot.services.workspaces import ensure_workspace
+from bot.app.runtime import Runtime
+from bot.core.config import load_settings
+from bot.people.roster import import_roster
+from bot.people.workspaces import ensure_workspace
 from bot.sim.server import SlackSimulator
 
 WORKSPACE = "T0BENCH"

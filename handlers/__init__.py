@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.deps import Deps
+from bot.core.deps import Deps
 from handlers import actions, commands, events, views
 from handlers.middleware import ReplayGuard, drop_retried_events, inject_deps, log_unhandled_errors
 

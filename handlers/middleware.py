@@ -11,8 +11,8 @@ from typing import Any
 
 from slack_bolt import BoltResponse
 
-from bot.deps import CONTEXT_KEY, Deps, deps_of
-from bot.services.events import first_delivery
+from bot.core.deps import CONTEXT_KEY, Deps, deps_of
+from bot.core.events import first_delivery
 from handlers.request import apology
 
 log = logging.getLogger(__name__)

@@ -16,14 +16,14 @@ from typing import Any
 
 from sqlalchemy.exc import OperationalError
 
-from bot.db.models import Member, Role
-from bot.deps import Deps
-from bot.errors import UserError
-from bot.i18n import resolve_locale
-from bot.render import Message
-from bot.services.audit import record
-from bot.services.members import find_member, member_locale, require_member, require_role
-from bot.services.workspaces import ensure_workspace
+from bot.core.audit import record
+from bot.core.db.models import Member, Role
+from bot.core.deps import Deps
+from bot.core.errors import UserError
+from bot.core.i18n import resolve_locale
+from bot.core.render import Message
+from bot.people.members import find_member, member_locale, require_member, require_role
+from bot.people.workspaces import ensure_workspace
 
 log = logging.getLogger(__name__)
 

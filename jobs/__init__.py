@@ -9,8 +9,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.metrics import JOB_DURATION, record_drain
-from bot.services.job_runs import record_run
+from bot.core.job_runs import record_run
+from bot.core.metrics import JOB_DURATION, record_drain
 from jobs.certification import send_certification_reminders
 from jobs.context import JobContext
 from jobs.delivery_report import report_failed_deliveries

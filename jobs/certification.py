@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.db.certification import Certificate
-from bot.db.models import Team, Workspace
-from bot.i18n import resolve_locale
-from bot.messages.certification import agent_reminder, digest_message, hr_reminder, lead_reminder
-from bot.outbox import post_message
-from bot.services.cert_reminders import DueReminder, claim_reminder, digest, due_reminders, lead_of
-from bot.services.cert_rules import rules
-from bot.services.members import member_locale
+from bot.certification.messages import agent_reminder, digest_message, hr_reminder, lead_reminder
+from bot.certification.models import Certificate
+from bot.certification.reminders import DueReminder, claim_reminder, digest, due_reminders, lead_of
+from bot.certification.rules import rules
+from bot.core.db.models import Team, Workspace
+from bot.core.i18n import resolve_locale
+from bot.core.outbox import post_message
+from bot.people.members import member_locale
 from jobs.context import JobContext
 
 log = logging.getLogger(__name__)

@@ -9,9 +9,9 @@ from datetime import datetime
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings
-from bot.outbox import OutboxSender
-from bot.render import Renderer
+from bot.core.config import Settings
+from bot.core.outbox import OutboxSender
+from bot.core.render import Renderer
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.db.models import Member, OutboxMessage, OutboxStatus, Role, Workspace
-from bot.outbox import post_message
-from bot.services.members import member_locale
+from bot.core.db.models import Member, OutboxMessage, OutboxStatus, Role, Workspace
+from bot.core.outbox import post_message
+from bot.people.members import member_locale
 from jobs.context import JobContext
 
 REPORT_HOUR = 9

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.events import forget_old_events as forget
+from bot.core.events import forget_old_events as forget
 from jobs.context import JobContext
 
 

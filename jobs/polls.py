@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.content.loader import content_library
-from bot.messages.polls import close_quick_poll_and_show
-from bot.messages.scoring import close_scoring_poll_and_report
-from bot.services.polls import due_quick_polls
-from bot.services.scoring import due_scoring_polls
+from bot.core.content.loader import content_library
+from bot.polls.messages import close_quick_poll_and_show
+from bot.polls.quick_polls import due_quick_polls
+from bot.polls.scoring import due_scoring_polls
+from bot.polls.scoring_messages import close_scoring_poll_and_report
 from jobs.context import JobContext
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import or_, select
 
-from bot.db.models import Member
+from bot.core.db.models import Member
 from jobs.context import JobContext
 
 log = logging.getLogger(__name__)

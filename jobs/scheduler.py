@@ -13,8 +13,8 @@ from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot.metrics import record_drain
-from bot.outbox import OutboxSender
+from bot.core.metrics import record_drain
+from bot.core.outbox import OutboxSender
 from jobs import run_due_jobs
 from jobs.context import JobContext
 

@@ -9,13 +9,13 @@ import logging
 
 from sqlalchemy.exc import IntegrityError
 
-from bot.db.models import Member, Workspace
-from bot.i18n import resolve_locale
-from bot.messages.wellbeing import checkin_prompt
-from bot.outbox import post_message
-from bot.services.checkins import create_prompt, prompts_due
-from bot.services.members import member_locale
-from bot.services.support import fall_back, overdue_requests, support_settings
+from bot.core.db.models import Member, Workspace
+from bot.core.i18n import resolve_locale
+from bot.core.outbox import post_message
+from bot.people.members import member_locale
+from bot.wellbeing.checkins import create_prompt, prompts_due
+from bot.wellbeing.messages import checkin_prompt
+from bot.wellbeing.support import fall_back, overdue_requests, support_settings
 from jobs.context import JobContext
 
 log = logging.getLogger(__name__)

@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import Settings, load_settings
-from bot.db.engine import make_engine, make_session_factory
-from bot.db.migrate import upgrade
-from bot.playground import Playground
-from bot.render import Renderer
+from bot.app.playground import Playground
+from bot.core.config import Settings, load_settings
+from bot.core.db.engine import make_engine, make_session_factory
+from bot.core.db.migrate import upgrade
+from bot.core.render import Renderer
 from tests.postgres import fresh_database, throwaway_server
 
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # a Monday, 09:30 in Shanghai

@@ -6,9 +6,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.config import load_settings
-from bot.db.models import Member, Role, Team
-from bot.services.workspaces import ensure_workspace
+from bot.core.config import load_settings
+from bot.core.db.models import Member, Role, Team
+from bot.people.workspaces import ensure_workspace
 
 
 def workspace(session: Session, now: datetime, workspace_id: str = "T0TEST") -> str:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.db.models import Member
-from bot.playground import Playground
+from bot.app.playground import Playground
+from bot.core.db.models import Member
 from bot.sim.server import JSONDict, SimMessage
 
 # Monday 2 March 2026, 09:30 local time in three zones (no DST change that week).

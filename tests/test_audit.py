@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from bot.db.models import AuditEntry
-from bot.playground import Playground, demo_roster_csv
-from bot.services.cert_register import import_register
-from bot.services.roster import import_roster
+from bot.app.playground import Playground, demo_roster_csv
+from bot.certification.register import import_register
+from bot.core.db.models import AuditEntry
+from bot.people.roster import import_roster
 
 REGISTER = "证书编号,姓名,部门,认证等级,有效期至,发证日期,复评结果\nCS2025001,王芳,客服部,中级,2026-04-01,2025-04-01,\n"
 

@@ -13,15 +13,15 @@ import pytest
 from sqlalchemy import event, func, select
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.config import Settings
-from bot.db.certification import Certificate, CertificateStatus
-from bot.db.models import Member, Role, Team
-from bot.errors import UserError
-from bot.playground import Playground
-from bot.services.cert_register import export_register, import_register
-from bot.services.cert_rules import CertificationLevel, certification_level, composite_score, parse_score
-from bot.services.certificates import team_page
+from bot.app.cli import app
+from bot.app.playground import Playground
+from bot.certification.certificates import team_page
+from bot.certification.models import Certificate, CertificateStatus
+from bot.certification.register import export_register, import_register
+from bot.certification.rules import CertificationLevel, certification_level, composite_score, parse_score
+from bot.core.config import Settings
+from bot.core.db.models import Member, Role, Team
+from bot.core.errors import UserError
 from bot.sim.server import SimMessage
 
 HR = "CHR0001"
@@ -351,7 +351,7 @@ def test_cli_import_and_export(world: Playground, tmp_path: Path, monkeypatch: p
 
 
 def test_theory_exam_from_window_to_graded_score(world: Playground) -> None:
-    from bot.content.loader import content_library
+    from bot.core.content.loader import content_library
 
     library = content_library()
     assert "目前没有为你开放的考试" in world.driver.command("UAGENT1", "exam").text
@@ -420,7 +420,7 @@ def _sample_certificate() -> Certificate:
 
 
 def _sample_exam() -> dict[str, object]:
-    from bot.content.loader import content_library
+    from bot.core.content.loader import content_library
 
     library = content_library()
     exam = next(e for e in library.exams if e.id == "theory_standard")

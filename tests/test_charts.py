@@ -8,10 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.charts import checkin_chart_png, cjk_font, scoring_chart_png
-from bot.messages.wellbeing import checkin_chart
-from bot.render import Renderer
-from bot.services.checkins import DayPoint
+from bot.core.charts import cjk_font
+from bot.core.render import Renderer
+from bot.polls.charts import scoring_chart_png
+from bot.wellbeing.charts import checkin_chart_png
+from bot.wellbeing.checkins import DayPoint
+from bot.wellbeing.messages import checkin_chart
 
 START = date(2026, 11, 2)
 POINTS = [DayPoint(START + timedelta(days=n), 3.0 if n % 3 else None, 4.0 if n % 3 else None) for n in range(28)]

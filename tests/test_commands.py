@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.commands import Invocation, parse, visible_to
-from bot.db.models import Role
-from bot.errors import UserError
-from bot.i18n import Catalog
+from bot.core.command_line import Invocation, parse, visible_to
+from bot.core.db.models import Role
+from bot.core.errors import UserError
+from bot.core.i18n import Catalog
 
 
 @given(st.text(max_size=300))

@@ -7,11 +7,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.content.library import CONTENT_DIR, ContentError
-from bot.content.loader import load_library
-from bot.content.originality import copied_runs, read_seeds
-from bot.content.schema import QuestionKind
+from bot.app.cli import app
+from bot.core.content.library import CONTENT_DIR, ContentError
+from bot.core.content.loader import load_library
+from bot.core.content.originality import copied_runs, read_seeds
+from bot.core.content.schema import QuestionKind
 
 SEEDS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
 

@@ -9,10 +9,10 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.engine import make_engine
-from bot.db.migrate import downgrade, upgrade
-from bot.db.models import Base, Member, OutboxMessage, Role
-from bot.db.ops import SLACK_STORE_TABLES
+from bot.core.db.engine import make_engine
+from bot.core.db.migrate import downgrade, upgrade
+from bot.core.db.models import Base, Member, OutboxMessage, Role
+from bot.core.db.ops import SLACK_STORE_TABLES
 from tests import factories
 from tests.conftest import NOW
 

@@ -9,14 +9,14 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from bot.db.models import Member
-from bot.db.polls import QuickVote
-from bot.playground import Playground
-from bot.services.cert_register import import_register
-from bot.services.checkins import quick_answer, record_checkin
-from bot.services.roster import import_roster
-from bot.services.workspaces import ensure_workspace
+from bot.app.playground import Playground
+from bot.certification.register import import_register
+from bot.core.db.models import Member
+from bot.people.roster import import_roster
+from bot.people.workspaces import ensure_workspace
+from bot.polls.models import QuickVote
 from bot.sim.driver import SlackDriver
+from bot.wellbeing.checkins import quick_answer, record_checkin
 
 A, B = "T0DEMO", "T0OTHER"
 # Workspace B reuses two of A's Slack ids for different people, and has its own admin.

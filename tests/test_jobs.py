@@ -5,11 +5,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.db.models import OutboxMessage, OutboxStatus, ProcessedEvent
-from bot.outbox import enqueue
-from bot.playground import Playground
-from bot.services.events import first_delivery
+from bot.app.cli import app
+from bot.app.playground import Playground
+from bot.core.db.models import OutboxMessage, OutboxStatus, ProcessedEvent
+from bot.core.events import first_delivery
+from bot.core.outbox import enqueue
 from tests.conftest import NOW as MONDAY_MORNING
 
 NOW = MONDAY_MORNING + timedelta(hours=12)  # 21:30 in Shanghai: no lessons are due
@@ -48,7 +48,7 @@ def test_cli_tick_time_travels_and_keeps_messages_without_a_token(tmp_path: obje
 
 
 def test_without_a_token_queued_messages_wait_instead_of_failing(playground: Playground) -> None:
-    from bot.runtime import Runtime
+    from bot.app.runtime import Runtime
 
     offline = Runtime(playground.settings.model_copy(update={"slack_bot_token": None}))
     with offline.sessions.begin() as session:

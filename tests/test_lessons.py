@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.content.loader import content_library
-from bot.db.learning import LessonDelivery, QuizItem, ReviewCard
-from bot.playground import Playground
-from bot.services.preferences import Preferences, save_preferences
+from bot.app.cli import app
+from bot.app.playground import Playground
+from bot.core.content.loader import content_library
+from bot.learning.models import LessonDelivery, QuizItem, ReviewCard
+from bot.people.preferences import Preferences, save_preferences
 from tests.learning_helpers import (
     BERLIN_0930,
     NEW_YORK_0930,

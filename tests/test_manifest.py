@@ -9,7 +9,7 @@ from typing import Any
 
 import yaml
 
-from bot.oauth import MANIFEST, manifest_scopes
+from bot.app.oauth import MANIFEST, manifest_scopes
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = [p for folder in ("bot", "handlers", "jobs") for p in (ROOT / folder).rglob("*.py") if "sim" not in p.parts]
@@ -111,7 +111,7 @@ def test_buttons_and_modals_are_served_by_interactivity() -> None:
 
 def test_every_button_and_modal_in_the_templates_has_a_listener() -> None:
     """Slack delivers a click or a submission only to a listener; one without is a dead button."""
-    templates = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "content" / "templates").glob("*.j2"))
+    templates = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "content" / "templates").rglob("*.j2"))
     text = source()
     listened = set(re.findall(r'app\.(?:action|view)\("(\w+)"\)', text))
     patterns = [re.compile(p) for p in re.findall(r'app\.action\(re\.compile\(r"([^"]+)"\)\)', text)]

@@ -16,16 +16,16 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot.config import load_settings
-from bot.db.engine import make_engine
-from bot.db.learning import LessonDelivery
-from bot.db.migrate import upgrade
-from bot.db.models import OutboxMessage, OutboxStatus
-from bot.outbox import FLUSH_EVERY
-from bot.runtime import Runtime
-from bot.services.cert_register import import_register
-from bot.services.roster import import_roster
-from bot.services.workspaces import ensure_workspace
+from bot.app.runtime import Runtime
+from bot.certification.register import import_register
+from bot.core.config import load_settings
+from bot.core.db.engine import make_engine
+from bot.core.db.migrate import upgrade
+from bot.core.db.models import OutboxMessage, OutboxStatus
+from bot.core.outbox import FLUSH_EVERY
+from bot.learning.models import LessonDelivery
+from bot.people.roster import import_roster
+from bot.people.workspaces import ensure_workspace
 from bot.sim.process import SimProcess
 from tests.postgres import fresh_database
 

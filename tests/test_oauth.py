@@ -15,13 +15,13 @@ import pytest
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import select
 
-from bot.config import SettingsError, load_settings
-from bot.db.models import Member, Role
-from bot.oauth import manifest_scopes
-from bot.runtime import Runtime
+from bot.app.oauth import manifest_scopes
+from bot.app.runtime import Runtime
+from bot.app.web import BackgroundServer, CoachbotWSGI
+from bot.core.config import SettingsError, load_settings
+from bot.core.db.models import Member, Role
 from bot.sim.driver import SlackDriver, block_text
 from bot.sim.server import SlackSimulator
-from bot.web import BackgroundServer, CoachbotWSGI
 
 TEAM, INSTALLER = "T0ACME1", "UINST01"
 COOKIE = "slack-app-oauth-state"

@@ -17,10 +17,10 @@ from slack_sdk import WebClient
 from slack_sdk.socket_mode.builtin.client import SocketModeClient
 from typer.testing import CliRunner
 
-from bot.cli import app as cli
-from bot.logging_setup import configure_logging
-from bot.playground import Playground
-from bot.socket_watchdog import Observation, Policy, SocketModeWatchdog, reconnect_reason
+from bot.app.cli import app as cli
+from bot.app.playground import Playground
+from bot.app.socket_watchdog import Observation, Policy, SocketModeWatchdog, reconnect_reason
+from bot.core.logging_setup import configure_logging
 
 LESSON_TIME = datetime(2026, 3, 2, 1, 31, tzinfo=UTC)  # Monday 09:31 in Shanghai, just after lesson time
 AGENTS = ("UAGENT1", "UAGENT2", "UAGENT3", "UAGENT4", "UAGENT5")

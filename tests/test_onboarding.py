@@ -9,9 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.db.models import AuditEntry, Member, Role, Workspace
-from bot.playground import Playground
-from bot.services.onboarding import RosterPreview, SetupChecklist
+from bot.app.playground import Playground
+from bot.core.db.models import AuditEntry, Member, Role, Workspace
+from bot.people.onboarding import RosterPreview, SetupChecklist
 from bot.sim.driver import SlackDriver, block_text
 from bot.sim.server import SimMessage
 

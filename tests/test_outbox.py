@@ -10,11 +10,11 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app import make_web_client
-from bot.config import Settings
-from bot.db.models import OutboxMessage, OutboxStatus
-from bot.outbox import LEASE, MAX_ATTEMPTS, OutboxSender, claim, enqueue
-from bot.pacing import ChannelPacer, TokenBucket
+from bot.app.slack_app import make_web_client
+from bot.core.config import Settings
+from bot.core.db.models import OutboxMessage, OutboxStatus
+from bot.core.outbox import LEASE, MAX_ATTEMPTS, OutboxSender, claim, enqueue
+from bot.core.pacing import ChannelPacer, TokenBucket
 from bot.sim.server import SlackSimulator
 from tests import factories
 from tests.conftest import NOW

@@ -16,15 +16,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from bot.commands import parse
-from bot.content.loader import content_library
-from bot.db.models import AuditEntry, OutboxMessage
-from bot.db.polls import JudgeScore, PollStatus, PracticalScore, QuickPoll, QuickVote, ScoringPoll
-from bot.errors import UserError
-from bot.playground import Playground
-from bot.services.poll_args import MAX_OPTIONS, parse_mention, parse_poll_args, poll_action
-from bot.services.polls import forget_poll_data
-from bot.services.scoring import latest_practical_score
+from bot.app.playground import Playground
+from bot.core.command_line import parse
+from bot.core.content.loader import content_library
+from bot.core.db.models import AuditEntry, OutboxMessage
+from bot.core.errors import UserError
+from bot.polls.arguments import MAX_OPTIONS, parse_mention, parse_poll_args, poll_action
+from bot.polls.models import JudgeScore, PollStatus, PracticalScore, QuickPoll, QuickVote, ScoringPoll
+from bot.polls.quick_polls import forget_poll_data
+from bot.polls.scoring import latest_practical_score
 from bot.sim.driver import block_text
 from bot.sim.server import SimMessage
 from tests.learning_helpers import member_id

@@ -11,15 +11,15 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.config import load_settings
-from bot.content.loader import content_library
-from bot.db.models import OutboxMessage, Role
-from bot.db.polls import PollStatus, PracticalScore, QuickPoll
-from bot.outbox import OutboxSender
-from bot.render import Renderer
-from bot.services.poll_args import PollSpec
-from bot.services.polls import create_quick_poll
-from bot.services.scoring import ScoringSetup, close_scoring_poll, create_scoring_poll, save_score
+from bot.core.config import load_settings
+from bot.core.content.loader import content_library
+from bot.core.db.models import OutboxMessage, Role
+from bot.core.outbox import OutboxSender
+from bot.core.render import Renderer
+from bot.polls.arguments import PollSpec
+from bot.polls.models import PollStatus, PracticalScore, QuickPoll
+from bot.polls.quick_polls import create_quick_poll
+from bot.polls.scoring import ScoringSetup, close_scoring_poll, create_scoring_poll, save_score
 from bot.sim.server import SlackSimulator
 from jobs.context import JobContext
 from jobs.polls import close_due_polls

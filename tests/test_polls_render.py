@@ -12,12 +12,12 @@ from typing import Any
 
 import pytest
 
-from bot.content.loader import content_library
-from bot.db.polls import PollStatus, QuickPoll, ScoringPoll
-from bot.i18n import LOCALES, Trusted
-from bot.render import Renderer
-from bot.services.polls import Tally
-from bot.services.scoring import CriterionAverage, JudgeTotal, ScoringResults
+from bot.core.content.loader import content_library
+from bot.core.i18n import LOCALES, Trusted
+from bot.core.render import Renderer
+from bot.polls.models import PollStatus, QuickPoll, ScoringPoll
+from bot.polls.quick_polls import Tally
+from bot.polls.scoring import CriterionAverage, JudgeTotal, ScoringResults
 
 LIBRARY = content_library()
 RUBRIC = LIBRARY.rubric("practical_default")

@@ -11,11 +11,11 @@ from slack_sdk import WebClient
 from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.engine import make_engine
-from bot.db.migrate import downgrade, upgrade
-from bot.db.models import Base, Member, OutboxMessage
-from bot.outbox import OutboxSender, claim, enqueue
-from bot.services.roster import import_roster
+from bot.core.db.engine import make_engine
+from bot.core.db.migrate import downgrade, upgrade
+from bot.core.db.models import Base, Member, OutboxMessage
+from bot.core.outbox import OutboxSender, claim, enqueue
+from bot.people.roster import import_roster
 from bot.sim.server import SlackSimulator
 from tests import factories
 from tests.conftest import NOW
@@ -95,8 +95,8 @@ def test_roster_import_works_on_postgres(pg_sessions: sessionmaker[Session]) -> 
 
 
 def test_two_concurrent_ticks_deliver_one_lesson_each_on_postgres(server_url: str, tmp_path: object) -> None:
-    from bot.config import load_settings
-    from bot.playground import Playground
+    from bot.app.playground import Playground
+    from bot.core.config import load_settings
     from tests.learning_helpers import SHANGHAI_0930, lesson_cards
 
     with fresh_database(server_url) as url:
@@ -116,9 +116,9 @@ def test_two_concurrent_ticks_deliver_one_lesson_each_on_postgres(server_url: st
 def test_concurrent_ticks_send_each_certificate_reminder_once_on_postgres(server_url: str) -> None:
     from datetime import UTC, datetime
 
-    from bot.config import load_settings
-    from bot.playground import Playground
-    from bot.services.cert_register import import_register
+    from bot.app.playground import Playground
+    from bot.certification.register import import_register
+    from bot.core.config import load_settings
 
     with fresh_database(server_url) as url:
         engine = make_engine(url)
@@ -152,8 +152,8 @@ def test_concurrent_ticks_send_each_certificate_reminder_once_on_postgres(server
 
 
 def test_the_bot_keeps_serving_across_a_database_restart(server_url: str) -> None:
-    from bot.config import load_settings
-    from bot.playground import Playground
+    from bot.app.playground import Playground
+    from bot.core.config import load_settings
     from tests.learning_helpers import SHANGHAI_0930, lesson_cards
     from tests.postgres import restart_server
 

@@ -11,16 +11,17 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.db.models import Base, Member
-from bot.db.wellbeing import CheckIn
-from bot.playground import Playground
-from bot.services import checkins, privacy, support
-from bot.services.certificates import record_assessment
-from bot.services.checkins import Answer
-from bot.services.exams import open_window
-from bot.services.preferences import Preferences, save_preferences
-from bot.services.wellbeing import Scope, weekly_trend
+from bot.app.cli import app
+from bot.app.playground import Playground
+from bot.certification.certificates import record_assessment
+from bot.certification.exams import open_window
+from bot.core.db.models import Base, Member
+from bot.people import privacy
+from bot.people.preferences import Preferences, save_preferences
+from bot.wellbeing import checkins, support
+from bot.wellbeing.checkins import Answer
+from bot.wellbeing.models import CheckIn
+from bot.wellbeing.team_trends import Scope, weekly_trend
 from tests.learning_helpers import SHANGHAI_0930
 
 

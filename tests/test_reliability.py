@@ -19,16 +19,16 @@ import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.config import Settings, load_settings
-from bot.db import engine as engine_module
-from bot.db.learning import QuizItem
-from bot.db.models import Member, OutboxMessage, OutboxStatus
-from bot.outbox import FLUSH_EVERY, enqueue
-from bot.playground import Playground
-from bot.runtime import Runtime
-from bot.services.roster import import_roster
-from bot.services.workspaces import ensure_workspace
+from bot.app.cli import app
+from bot.app.playground import Playground
+from bot.app.runtime import Runtime
+from bot.core.config import Settings, load_settings
+from bot.core.db import engine as engine_module
+from bot.core.db.models import Member, OutboxMessage, OutboxStatus
+from bot.core.outbox import FLUSH_EVERY, enqueue
+from bot.learning.models import QuizItem
+from bot.people.roster import import_roster
+from bot.people.workspaces import ensure_workspace
 from bot.sim.driver import JSONDict, Reply
 from bot.sim.process import SimProcess
 from tests.learning_helpers import first_button, first_button_or_none
@@ -151,9 +151,9 @@ def test_sigkill_during_an_import_leaves_all_or_nothing(tmp_path: Path) -> None:
 
 
 def test_sigkill_during_poll_closes_closes_each_poll_once(tmp_path: Path) -> None:
-    from bot.db.polls import PollStatus, QuickPoll
-    from bot.services.poll_args import PollSpec
-    from bot.services.polls import create_quick_poll, vote
+    from bot.polls.arguments import PollSpec
+    from bot.polls.models import PollStatus, QuickPoll
+    from bot.polls.quick_polls import create_quick_poll, vote
 
     sim = SimProcess("T0POLL", "xoxb-poll", rate=30, per_channel=1)
     try:

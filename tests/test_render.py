@@ -9,12 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from jinja2 import TemplateSyntaxError
 
-from bot.commands import SUBCOMMANDS
-from bot.content.loader import content_library
-from bot.content.schema import QuestionKind
-from bot.i18n import LOCALES, Catalog, resolve_locale
-from bot.render import TEMPLATES_DIR, Renderer
-from bot.services.progress import ModuleStats, TeamProgress
+from bot.core.command_line import SUBCOMMANDS
+from bot.core.content.loader import content_library
+from bot.core.content.schema import QuestionKind
+from bot.core.i18n import LOCALES, Catalog, resolve_locale
+from bot.core.render import TEMPLATES_DIR, Renderer
+from bot.learning.progress import ModuleStats, TeamProgress
 from tests.test_certification import CERT_CONTEXTS, CERT_VIEWS
 from tests.test_onboarding import OPS_CONTEXTS, OPS_VIEWS
 from tests.test_polls_render import POLL_CONTEXTS, POLL_VIEWS
@@ -76,7 +76,7 @@ def test_both_languages_have_the_same_strings() -> None:
 
 
 def test_every_template_has_a_sample_context() -> None:
-    names = {path.name.removesuffix(".yaml.j2") for path in Path(TEMPLATES_DIR).glob("*.yaml.j2")}
+    names = {path.name.removesuffix(".yaml.j2") for path in Path(TEMPLATES_DIR).rglob("*.yaml.j2")}
     assert names <= set(CONTEXTS), f"add a context for {names - set(CONTEXTS)}"
 
 
@@ -147,7 +147,7 @@ def test_language_precedence_member_then_slack_then_workspace(
 
 
 def test_compile_all_finds_every_template_and_a_broken_one_fails_at_start(tmp_path: Path) -> None:
-    assert Renderer().compile_all() == len(list(TEMPLATES_DIR.glob("*.yaml.j2")))
+    assert Renderer().compile_all() == len(list(TEMPLATES_DIR.rglob("*.yaml.j2")))
     (tmp_path / "fine.yaml.j2").write_text("text: {{ t('notice.ok') }}\n", encoding="utf-8")
     (tmp_path / "broken.yaml.j2").write_text("text: {% if %}\n", encoding="utf-8")
     with pytest.raises(TemplateSyntaxError, match="Expected an expression"):

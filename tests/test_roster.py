@@ -7,9 +7,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.db.models import Member, Role, Team
-from bot.services.roster import export_roster, import_roster, parse_roster
+from bot.app.cli import app
+from bot.core.db.models import Member, Role, Team
+from bot.people.roster import export_roster, import_roster, parse_roster
 from tests import factories
 from tests.conftest import NOW
 

@@ -11,8 +11,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bot.config import load_settings
-from bot.playground import Playground
+from bot.app.playground import Playground
+from bot.core.config import load_settings
 
 ROLE_REFUSAL = ("只有以下角色可以执行此操作", "Only these roles can do that")
 NOT_IN_ROSTER = ("你还不在 Coachbot 名单中", "You are not in the Coachbot roster yet")

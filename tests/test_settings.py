@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
-from bot.cli import app
-from bot.config import SLACK_API_URL, SettingsError, load_settings
+from bot.app.cli import app
+from bot.core.config import SLACK_API_URL, SettingsError, load_settings
 
 
 def test_defaults_need_no_environment() -> None:

@@ -7,8 +7,8 @@ import time
 
 from sqlalchemy import select
 
-from bot.db.models import AuditEntry, Member
-from bot.playground import Playground
+from bot.app.playground import Playground
+from bot.core.db.models import AuditEntry, Member
 
 
 def member(playground: Playground, slack_id: str) -> Member:

@@ -12,17 +12,17 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.content.loader import content_library
-from bot.db.engine import make_engine, make_session_factory
-from bot.db.migrate import upgrade
-from bot.db.models import AuditEntry, Member, Workspace
-from bot.db.wellbeing import CheckIn, CheckInPrompt, SupportRequest
-from bot.playground import Playground
-from bot.services import checkins, support
-from bot.services.checkins import Answer, HelpReason
-from bot.services.wellbeing import WeekTrend
+from bot.app.playground import Playground
+from bot.core.content.loader import content_library
+from bot.core.db.engine import make_engine, make_session_factory
+from bot.core.db.migrate import upgrade
+from bot.core.db.models import AuditEntry, Member, Workspace
 from bot.sim.driver import Reply
 from bot.sim.server import SimMessage
+from bot.wellbeing import checkins, support
+from bot.wellbeing.checkins import Answer, HelpReason
+from bot.wellbeing.models import CheckIn, CheckInPrompt, SupportRequest
+from bot.wellbeing.team_trends import WeekTrend
 from tests import factories
 from tests.conftest import NOW
 from tests.postgres import fresh_database, throwaway_server

@@ -6,16 +6,16 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.db.certification import ExamAttempt
-from bot.db.models import Member, Role, Workspace
-from bot.deps import deps_of
-from bot.errors import UserError
-from bot.messages.certification import exam_grade_modal
-from bot.outbox import post_message
-from bot.services.cert_reminders import lead_of
-from bot.services.certificates import book_reevaluation, require_assessor
-from bot.services.localtime import local_today
-from bot.services.members import member_locale
+from bot.certification.certificates import book_reevaluation, require_assessor
+from bot.certification.messages import exam_grade_modal
+from bot.certification.models import ExamAttempt
+from bot.certification.reminders import lead_of
+from bot.core.db.models import Member, Role, Workspace
+from bot.core.deps import deps_of
+from bot.core.errors import UserError
+from bot.core.localtime import local_today
+from bot.core.outbox import post_message
+from bot.people.members import member_locale
 from handlers.commands.cert import show_team
 from handlers.request import SlackRequest, answering
 

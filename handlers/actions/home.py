@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation
-from bot.deps import deps_of
+from bot.core.command_line import Invocation
+from bot.core.deps import deps_of
 from handlers.commands import settings as settings_command
 from handlers.request import SlackRequest, answering
 

@@ -7,12 +7,12 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.deps import deps_of
-from bot.errors import UserError
-from bot.messages.polls import PendingUpload, close_quick_poll_and_show, refresh_quick_poll
-from bot.messages.scoring import close_scoring_poll_and_report, score_form, send_invites
-from bot.services.polls import VoteStatus, find_quick_poll, may_close, vote
-from bot.services.scoring import find_scoring_poll, judges_of, may_manage, waiting_judges
+from bot.core.deps import deps_of
+from bot.core.errors import UserError
+from bot.polls.messages import PendingUpload, close_quick_poll_and_show, refresh_quick_poll
+from bot.polls.quick_polls import VoteStatus, find_quick_poll, may_close, vote
+from bot.polls.scoring import find_scoring_poll, judges_of, may_manage, waiting_judges
+from bot.polls.scoring_messages import close_scoring_poll_and_report, score_form, send_invites
 from handlers.request import SlackRequest, answering
 
 

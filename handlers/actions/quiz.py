@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.db.models import Workspace
-from bot.deps import deps_of
-from bot.errors import UserError
-from bot.messages.learning import quiz_result
-from bot.services.calendar import calendar_for
-from bot.services.localtime import local_today
-from bot.services.quiz import AnswerStatus, answer
-from bot.services.streaks import streak
+from bot.core.calendar import calendar_for
+from bot.core.db.models import Workspace
+from bot.core.deps import deps_of
+from bot.core.errors import UserError
+from bot.core.localtime import local_today
+from bot.learning.messages import quiz_result
+from bot.learning.quiz import AnswerStatus, answer
+from bot.learning.streaks import streak
 from handlers.request import SlackRequest, answering
 
 

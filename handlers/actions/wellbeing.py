@@ -9,14 +9,14 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.db.models import Member, Workspace
-from bot.deps import deps_of
-from bot.errors import UserError
-from bot.messages.wellbeing import checkin_modal, checkin_saved
-from bot.outbox import post_message
-from bot.services import checkins, support
-from bot.services.audit import record
-from bot.services.members import member_locale
+from bot.core.audit import record
+from bot.core.db.models import Member, Workspace
+from bot.core.deps import deps_of
+from bot.core.errors import UserError
+from bot.core.outbox import post_message
+from bot.people.members import member_locale
+from bot.wellbeing import checkins, support
+from bot.wellbeing.messages import checkin_modal, checkin_saved
 from handlers.commands.support import cancel_request, request_support
 from handlers.request import SlackRequest, answering
 

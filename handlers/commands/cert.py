@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation, parse_mention
-from bot.db.models import Member, Role, Workspace
-from bot.errors import UserError
-from bot.messages.certification import cert_card, digest_message, team_message
-from bot.services.cert_register import export_register
-from bot.services.cert_reminders import digest
-from bot.services.certificates import (
+from bot.certification.certificates import (
     can_view,
     current_certificate,
     history,
@@ -18,9 +12,15 @@ from bot.services.certificates import (
     lead_team_ids,
     team_page,
 )
-from bot.services.localtime import local_today
-from bot.services.members import find_member
-from bot.services.progress import lead_teams
+from bot.certification.messages import cert_card, digest_message, team_message
+from bot.certification.register import export_register
+from bot.certification.reminders import digest
+from bot.core.command_line import Invocation, parse_mention
+from bot.core.db.models import Member, Role, Workspace
+from bot.core.errors import UserError
+from bot.core.localtime import local_today
+from bot.learning.progress import lead_teams
+from bot.people.members import find_member
 from handlers.commands import cert_assess
 from handlers.request import SlackRequest
 

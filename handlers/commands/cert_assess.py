@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from bot.commands import parse_mention
-from bot.errors import UserError
-from bot.services.certificates import require_assessor
-from bot.services.members import find_member
-from bot.services.score_sources import latest_scores
+from bot.certification.certificates import require_assessor
+from bot.certification.score_sources import latest_scores
+from bot.core.command_line import parse_mention
+from bot.core.errors import UserError
+from bot.people.members import find_member
 from handlers.request import SlackRequest
 
 

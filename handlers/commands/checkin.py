@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from bot.commands import Invocation
-from bot.db.models import Member
-from bot.errors import UserError
-from bot.messages.wellbeing import checkin_chart, checkin_history, checkin_modal, checkin_settings_modal
-from bot.services.checkins import count_checkins, history, member_timezone, preferences, today_for
+from bot.core.command_line import Invocation
+from bot.core.db.models import Member
+from bot.core.errors import UserError
+from bot.wellbeing.checkins import count_checkins, history, member_timezone, preferences, today_for
+from bot.wellbeing.messages import checkin_chart, checkin_history, checkin_modal, checkin_settings_modal
 from handlers.request import SlackRequest
 
 log = logging.getLogger(__name__)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bot.commands import BY_NAME, Invocation, parse
-from bot.deps import deps_of
+from bot.core.command_line import BY_NAME, Invocation, parse
+from bot.core.deps import deps_of
 from handlers.commands import cert, checkin, exam, lesson, poll, quiz, score, streak, support, team, wellbeing
 from handlers.commands import help as help_command
 from handlers.commands import settings as settings_command

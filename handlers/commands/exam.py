@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation, parse_mention
-from bot.db.models import Workspace
-from bot.errors import UserError
-from bot.messages.certification import exam_modal
-from bot.outbox import post_message
-from bot.services.certificates import require_assessor
-from bot.services.exams import blueprint, open_window, start_attempt
-from bot.services.localtime import member_zone
-from bot.services.members import find_member, member_locale
+from bot.certification.certificates import require_assessor
+from bot.certification.exams import blueprint, open_window, start_attempt
+from bot.certification.messages import exam_modal
+from bot.core.command_line import Invocation, parse_mention
+from bot.core.db.models import Workspace
+from bot.core.errors import UserError
+from bot.core.localtime import member_zone
+from bot.core.outbox import post_message
+from bot.people.members import find_member, member_locale
 from handlers.request import SlackRequest
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation, visible_to
+from bot.core.command_line import Invocation, visible_to
 from handlers.request import SlackRequest
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation
-from bot.messages.learning import lesson_card
-from bot.services.lessons import delivered_lesson_ids, latest_lesson, next_lesson
+from bot.core.command_line import Invocation
+from bot.learning.lessons import delivered_lesson_ids, latest_lesson, next_lesson
+from bot.learning.messages import lesson_card
 from handlers.request import SlackRequest
 
 

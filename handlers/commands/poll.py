@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation
-from bot.db.models import Workspace
-from bot.errors import UserError
-from bot.messages.polls import PendingUpload, close_quick_poll_and_show, poll_modal, post_quick_poll
-from bot.render import lines
-from bot.services.audit import record
-from bot.services.localtime import member_zone
-from bot.services.members import find_member
-from bot.services.poll_args import PollAction, parse_poll_args, poll_action, wants_help
-from bot.services.polls import create_quick_poll, export_csv, find_quick_poll, may_close
+from bot.core.audit import record
+from bot.core.command_line import Invocation
+from bot.core.db.models import Workspace
+from bot.core.errors import UserError
+from bot.core.localtime import member_zone
+from bot.core.render import lines
+from bot.people.members import find_member
+from bot.polls.arguments import PollAction, parse_poll_args, poll_action, wants_help
+from bot.polls.messages import PendingUpload, close_quick_poll_and_show, poll_modal, post_quick_poll
+from bot.polls.quick_polls import create_quick_poll, export_csv, find_quick_poll, may_close
 from handlers.request import SlackRequest
 
 

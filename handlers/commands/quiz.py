@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation
-from bot.messages.learning import quiz_question
-from bot.services.quiz import practice_item
+from bot.core.command_line import Invocation
+from bot.learning.messages import quiz_question
+from bot.learning.quiz import practice_item
 from handlers.request import SlackRequest
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation
-from bot.db.models import Workspace
-from bot.errors import UserError
-from bot.messages.scoring import score_status, scoring_setup_modal
-from bot.render import lines
-from bot.services.localtime import member_zone
-from bot.services.poll_args import parse_mention, wants_help
-from bot.services.scoring import open_polls_by
+from bot.core.command_line import Invocation
+from bot.core.db.models import Workspace
+from bot.core.errors import UserError
+from bot.core.localtime import member_zone
+from bot.core.render import lines
+from bot.polls.arguments import parse_mention, wants_help
+from bot.polls.scoring import open_polls_by
+from bot.polls.scoring_messages import score_status, scoring_setup_modal
 from handlers.request import SlackRequest
 
 STATUS_WORDS = {"status", "状态"}

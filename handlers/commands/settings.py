@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation
-from bot.errors import UserError
+from bot.core.command_line import Invocation
+from bot.core.errors import UserError
 from handlers.request import SlackRequest
 from handlers.views.workspace_settings import open_workspace_settings
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation
-from bot.db.models import Workspace
-from bot.services.calendar import calendar_for
-from bot.services.localtime import local_today
-from bot.services.streaks import streak
+from bot.core.calendar import calendar_for
+from bot.core.command_line import Invocation
+from bot.core.db.models import Workspace
+from bot.core.localtime import local_today
+from bot.learning.streaks import streak
 from handlers.request import SlackRequest
 
 

@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.commands import Invocation
-from bot.db.models import Member, Role, Workspace
-from bot.errors import UserError
-from bot.outbox import post_message
-from bot.services import support
-from bot.services.checkins import save_preferences
-from bot.services.members import member_locale
+from bot.core.command_line import Invocation
+from bot.core.db.models import Member, Role, Workspace
+from bot.core.errors import UserError
+from bot.core.outbox import post_message
+from bot.people.members import member_locale
+from bot.wellbeing import support
+from bot.wellbeing.checkins import save_preferences
 from handlers.request import SlackRequest
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation
-from bot.db.models import Workspace
-from bot.errors import UserError
-from bot.messages.learning import team_progress_message
-from bot.services.calendar import calendar_for
-from bot.services.localtime import local_today
-from bot.services.progress import team_progress
+from bot.core.calendar import calendar_for
+from bot.core.command_line import Invocation
+from bot.core.db.models import Workspace
+from bot.core.errors import UserError
+from bot.core.localtime import local_today
+from bot.learning.messages import team_progress_message
+from bot.learning.progress import team_progress
 from handlers.request import SlackRequest
 
 

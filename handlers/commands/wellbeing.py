@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import Invocation
-from bot.errors import UserError
-from bot.messages.wellbeing import wellbeing_report
-from bot.services.checkins import today_for
-from bot.services.wellbeing import view_trend
+from bot.core.command_line import Invocation
+from bot.core.errors import UserError
+from bot.wellbeing.checkins import today_for
+from bot.wellbeing.messages import wellbeing_report
+from bot.wellbeing.team_trends import view_trend
 from handlers.request import SlackRequest
 
 

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands import visible_to
-from bot.db.models import Workspace
-from bot.deps import deps_of
-from bot.messages.certification import home_certificate
-from bot.messages.learning import home_view
-from bot.messages.wellbeing import wellbeing_home_blocks
-from bot.services.calendar import calendar_for
-from bot.services.certificates import current_certificate
-from bot.services.checkins import home_summary
-from bot.services.localtime import local_today
-from bot.services.progress import learning_summary
+from bot.certification.certificates import current_certificate
+from bot.certification.messages import home_certificate
+from bot.core.calendar import calendar_for
+from bot.core.command_line import visible_to
+from bot.core.db.models import Workspace
+from bot.core.deps import deps_of
+from bot.core.localtime import local_today
+from bot.learning.messages import home_view
+from bot.learning.progress import learning_summary
+from bot.wellbeing.checkins import home_summary
+from bot.wellbeing.messages import wellbeing_home_blocks
 from handlers.request import SlackRequest
 
 

@@ -15,19 +15,19 @@ from slack_bolt import App, BoltResponse
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Select, select
 
-from bot.commands import parse
-from bot.config import Settings
-from bot.db.models import Member, Role
-from bot.deps import deps_of
-from bot.errors import UserError
-from bot.i18n import Trusted
-from bot.messages.onboarding import queue_welcome
-from bot.outbox import post_message
-from bot.services.csv_safety import decode_upload
-from bot.services.members import find_member
-from bot.services.onboarding import is_admin, make_first_admin, preview_roster, slack_profile_fields
-from bot.services.roster import import_roster
-from bot.services.workspaces import ensure_workspace
+from bot.core.command_line import parse
+from bot.core.config import Settings
+from bot.core.csv_safety import decode_upload
+from bot.core.db.models import Member, Role
+from bot.core.deps import deps_of
+from bot.core.errors import UserError
+from bot.core.i18n import Trusted
+from bot.core.outbox import post_message
+from bot.people.members import find_member
+from bot.people.messages import queue_welcome
+from bot.people.onboarding import is_admin, make_first_admin, preview_roster, slack_profile_fields
+from bot.people.roster import import_roster
+from bot.people.workspaces import ensure_workspace
 from handlers.request import SlackRequest, answering
 from handlers.views.workspace_settings import open_from_button
 

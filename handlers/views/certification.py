@@ -6,15 +6,15 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.db.models import Member, Workspace
-from bot.deps import deps_of
-from bot.errors import UserError
-from bot.messages.certification import assessment_message
-from bot.outbox import post_message
-from bot.services.cert_rules import parse_score
-from bot.services.certificates import record_assessment, require_assessor
-from bot.services.localtime import local_today
-from bot.services.members import member_locale
+from bot.certification.certificates import record_assessment, require_assessor
+from bot.certification.messages import assessment_message
+from bot.certification.rules import parse_score
+from bot.core.db.models import Member, Workspace
+from bot.core.deps import deps_of
+from bot.core.errors import UserError
+from bot.core.localtime import local_today
+from bot.core.outbox import post_message
+from bot.people.members import member_locale
 from handlers.request import SlackRequest
 from handlers.views.exam import submit_exam, submit_grades
 from handlers.views.state import selected

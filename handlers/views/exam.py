@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.db.certification import ExamAttempt, ExamWindow
-from bot.db.models import Member, Workspace
-from bot.deps import deps_of
-from bot.errors import UserError
-from bot.messages.certification import exam_graded_message
-from bot.outbox import post_message
-from bot.services.certificates import require_assessor
-from bot.services.exams import grade_attempt, submit_attempt
-from bot.services.members import find_member, member_locale
+from bot.certification.certificates import require_assessor
+from bot.certification.exams import grade_attempt, submit_attempt
+from bot.certification.messages import exam_graded_message
+from bot.certification.models import ExamAttempt, ExamWindow
+from bot.core.db.models import Member, Workspace
+from bot.core.deps import deps_of
+from bot.core.errors import UserError
+from bot.core.outbox import post_message
+from bot.people.members import find_member, member_locale
 from handlers.request import SlackRequest
 from handlers.views.state import selected
 

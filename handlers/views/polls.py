@@ -6,16 +6,15 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.db.models import Role, Workspace
-from bot.deps import deps_of
-from bot.errors import UserError
-from bot.messages.polls import post_quick_poll
-from bot.messages.scoring import confirm_score, post_status, refresh_status, send_invites
-from bot.services.audit import record
-from bot.services.localtime import member_zone
-from bot.services.poll_args import PollSpec, deadline_from_picker, validate_poll
-from bot.services.polls import create_quick_poll
-from bot.services.scoring import (
+from bot.core.audit import record
+from bot.core.db.models import Role, Workspace
+from bot.core.deps import deps_of
+from bot.core.errors import UserError
+from bot.core.localtime import member_zone
+from bot.polls.arguments import PollSpec, deadline_from_picker, validate_poll
+from bot.polls.messages import post_quick_poll
+from bot.polls.quick_polls import create_quick_poll
+from bot.polls.scoring import (
     check_setup,
     create_scoring_poll,
     find_scoring_poll,
@@ -23,6 +22,7 @@ from bot.services.scoring import (
     parse_setup,
     save_score,
 )
+from bot.polls.scoring_messages import confirm_score, post_status, refresh_status, send_invites
 from handlers.request import SlackRequest
 from handlers.views.state import selected
 

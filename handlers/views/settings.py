@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.db.models import Workspace
-from bot.deps import deps_of
-from bot.errors import UserError
-from bot.outbox import post_message
-from bot.services.localtime import local_today
-from bot.services.preferences import parse_preferences, save_preferences
+from bot.core.db.models import Workspace
+from bot.core.deps import deps_of
+from bot.core.errors import UserError
+from bot.core.localtime import local_today
+from bot.core.outbox import post_message
+from bot.people.preferences import parse_preferences, save_preferences
 from handlers.request import SlackRequest
 from handlers.views.state import selected
 

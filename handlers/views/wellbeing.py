@@ -7,13 +7,13 @@ from typing import Any
 
 from slack_bolt import App
 
-from bot.db.models import Member
-from bot.deps import Deps, deps_of
-from bot.messages.wellbeing import checkin_saved
-from bot.outbox import post_message
-from bot.render import lines
-from bot.services import checkins
-from bot.services.support import lead_for
+from bot.core.db.models import Member
+from bot.core.deps import Deps, deps_of
+from bot.core.outbox import post_message
+from bot.core.render import lines
+from bot.wellbeing import checkins
+from bot.wellbeing.messages import checkin_saved
+from bot.wellbeing.support import lead_for
 from handlers.request import SlackRequest
 from handlers.views.state import selected
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.db.models import Role, Workspace
-from bot.deps import deps_of
-from bot.services.workspace_settings import SettingError, WorkspaceChanges, apply_changes, describe_weekdays
+from bot.core.db.models import Role, Workspace
+from bot.core.deps import deps_of
+from bot.people.workspace_settings import SettingError, WorkspaceChanges, apply_changes, describe_weekdays
 from handlers.request import SlackRequest, answering
 from handlers.views.state import selected
 

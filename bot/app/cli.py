@@ -1,0 +1,462 @@
+"""The `coachbot` command."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from bot.core.config import Settings, SettingsError, load_settings
+from bot.core.db.models import Workspace
+from bot.core.errors import UserError
+from bot.core.i18n import Catalog
+from bot.people.roster import ImportReport
+
+app = typer.Typer(help="Coachbot: training and wellbeing for customer-service teams, in Slack.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+roster_app = typer.Typer(help="Import and export the member roster.", no_args_is_help=True)
+jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
+content_app = typer.Typer(help="The training content library.", no_args_is_help=True)
+workspace_app = typer.Typer(help="Workspace settings: language, timezone, working days.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(roster_app, name="roster")
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(content_app, name="content")
+app.add_typer(workspace_app, name="workspace")
+cert_app = typer.Typer(help="The certificate register.", no_args_is_help=True)
+app.add_typer(cert_app, name="cert")
+
+console = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+NO_TOKENS = """\
+No Slack tokens are set, so Coachbot cannot connect to a workspace.
+To connect one: create an app from manifest.yml at https://api.slack.com/apps,
+install it, then set SLACK_BOT_TOKEN (xoxb-...) and either SLACK_APP_TOKEN (xapp-...,
+Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode). See README.md, "Connect a workspace".
+Meanwhile, `coachbot shell` lets you try everything against the built-in simulator."""
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as error:
+        err.print(f"[red]Configuration error:[/red] {error}")
+        raise typer.Exit(2) from None
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]{message}[/red]")
+    return typer.Exit(code)
+
+
+def _user_error(error: UserError, settings: Settings) -> typer.Exit:
+    return _fail(Catalog.load().t(settings.locale, error.key, **error.params))
+
+
+def _setup_logging(settings: Settings, verbose: bool = False) -> None:
+    """Structured logs (bot.core.logging_setup): JSON lines off a terminal, readable lines on one."""
+    from bot.core.logging_setup import configure_logging
+
+    configure_logging(settings.log_format, level=logging.DEBUG if verbose else logging.INFO)
+
+
+@app.command()
+def run(
+    playground_without_tokens: Annotated[
+        bool, typer.Option(help="Start the playground shell when no Slack tokens are configured.")
+    ] = False,
+    port: Annotated[int, typer.Option(envvar="PORT", help="HTTP port when running in HTTP mode.")] = 3000,
+) -> None:
+    """Connect to Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP mode with a signing secret."""
+    settings = _settings()
+    if not settings.can_deliver:
+        console.print(NO_TOKENS)
+        if playground_without_tokens:
+            console.print("\nStarting the playground now.\n")
+            shell(user="UAGENT1")
+            return
+        raise typer.Exit(1)
+    if not settings.slack_app_token:
+        if not settings.slack_signing_secret:
+            raise _fail("SLACK_SIGNING_SECRET: required for HTTP mode (or set SLACK_APP_TOKEN for Socket Mode)", 2)
+        serve(port=port, host="0.0.0.0")  # noqa: S104 - a server for Slack to reach
+        return
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app.runtime import Runtime
+    from bot.app.socket_watchdog import SocketModeWatchdog
+
+    _setup_logging(settings)
+    runtime = Runtime(settings)
+    runtime.start_background()
+    console.print("Coachbot is connecting to Slack in Socket Mode. Ctrl+C stops it.")
+    handler = SocketModeHandler(runtime.app, settings.slack_app_token)
+    watchdog = SocketModeWatchdog(handler.client).start()  # reconnects a silently dead connection
+    try:
+        handler.start()  # type: ignore[no-untyped-call]
+    finally:
+        watchdog.stop()
+        runtime.stop()
+
+
+@app.command()
+def serve(
+    port: Annotated[int, typer.Option(envvar="PORT")] = 3000,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+) -> None:
+    """HTTP mode: POST /slack/events for Slack, GET /healthz for load balancers (waitress)."""
+    from waitress import serve as waitress_serve
+
+    from bot.app.runtime import Runtime
+    from bot.app.web import CoachbotWSGI
+
+    settings = _settings()
+    if not settings.can_deliver or not settings.slack_signing_secret:
+        raise _fail(
+            "SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET) and SLACK_SIGNING_SECRET: "
+            "required for HTTP mode",
+            2,
+        )
+    _setup_logging(settings)
+    runtime = Runtime(settings)
+    runtime.start_background()
+    console.print(f"Coachbot listens on http://{host}:{port}/slack/events (health: /healthz, metrics: /metrics).")
+    if settings.oauth_enabled:
+        console.print(f"Install it into a workspace at {settings.public_url or f'http://{host}:{port}'}/slack/install.")
+    try:
+        waitress_serve(CoachbotWSGI(runtime.app, runtime.sessions), host=host, port=port, threads=8)
+    finally:
+        runtime.stop()
+
+
+@app.command()
+def shell(
+    user: Annotated[str, typer.Option("--as", help="Demo user to act as (see `users` inside).")] = "UAGENT1",
+) -> None:
+    """The playground: the real app against the built-in Slack simulator, with demo people."""
+    from bot.app.playground import DEMO_USERS, Playground
+    from bot.app.shell import run_shell
+
+    if user not in {u.slack_id for u in DEMO_USERS}:
+        raise _fail(f"--as {user}: not a demo user; choose one of {', '.join(u.slack_id for u in DEMO_USERS)}", 2)
+    logging.basicConfig(level=logging.WARNING)
+    with Playground(_settings()) as playground:
+        run_shell(playground, user, console=Console(highlight=False))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: the newest)."""
+    from bot.core.db.engine import make_engine
+    from bot.core.db.migrate import upgrade
+
+    settings = _settings()
+    upgrade(make_engine(settings.database_url), revision)
+    console.print(f"Database is at revision {revision}.")
+
+
+@db_app.command("backup")
+def db_backup(target: Annotated[Path, typer.Argument(help="New file to write the copy to.")]) -> None:
+    """Copy the SQLite database while the bot runs (PostgreSQL: prints the pg_dump command)."""
+    from bot.core.db.backup import BackupError, backup_sqlite
+    from bot.core.db.engine import make_engine
+
+    settings = _settings()
+    try:
+        pages = backup_sqlite(make_engine(settings.database_url), target)
+    except BackupError as error:
+        raise _fail(str(error)) from None
+    console.print(f"Backed up {pages} pages to {target}. Restore: stop the bot, copy the file over coachbot.db.")
+
+
+@roster_app.command("import")
+def roster_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    workspace: Annotated[str | None, typer.Option(help="Slack team id (T…); needed when there are several.")] = None,
+) -> None:
+    """Import members from CSV: slack_id,name,team,role (+ department,timezone,locale,lesson_time,email)."""
+    from bot.people.roster import import_roster
+
+    report, workspace_id = _import_csv(file, workspace, import_roster)
+    console.print(
+        f"Imported {report.created + report.updated} members into {workspace_id}: "
+        f"{report.created} new, {report.updated} updated, {report.teams_created} new teams."
+    )
+
+
+def _import_csv(file: Path, workspace: str | None, importer: Callable[..., ImportReport]) -> tuple[ImportReport, str]:
+    """Decode, import in one transaction, and commit only when every row is good."""
+    from bot.app.runtime import Runtime
+    from bot.core.csv_safety import decode_upload
+
+    settings = _settings()
+    try:
+        text = decode_upload(file.read_bytes())
+    except ValueError as error:
+        raise _fail(f"{file}: {error}") from None
+    with Runtime(settings).sessions() as session:
+        try:
+            workspace_id = _workspace_id(session, workspace, settings)
+            report = importer(session, workspace_id, text, datetime.now(UTC))
+        except UserError as error:
+            raise _user_error(error, settings) from None
+        if not report.ok:
+            session.rollback()
+            err.print(f"[red]{file}: nothing was imported; fix these rows and run the import again:[/red]")
+            for problem in report.errors:
+                err.print(f"  {problem}")
+            raise typer.Exit(1)
+        session.commit()
+    return report, workspace_id
+
+
+@roster_app.command("export")
+def roster_export(
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+    workspace: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Export active members as CSV (the import format)."""
+    from bot.people.roster import export_roster
+
+    _export_csv(out, workspace, export_roster)
+
+
+def _export_csv(out: Path | None, workspace: str | None, exporter: Callable[[Session, str], str]) -> None:
+    from bot.app.runtime import Runtime
+
+    settings = _settings()
+    with Runtime(settings).sessions() as session:
+        try:
+            data = exporter(session, _workspace_id(session, workspace, settings))
+        except UserError as error:
+            raise _user_error(error, settings) from None
+    if out:
+        out.write_text(data, encoding="utf-8")
+        console.print(f"Wrote {out}.")
+    else:
+        sys.stdout.write(data)
+
+
+def _workspace_id(session: Session, explicit: str | None, settings: Settings) -> str:
+    from bot.people.workspaces import ensure_workspace, only_workspace
+
+    if explicit:
+        return ensure_workspace(session, explicit, settings, datetime.now(UTC)).id
+    return only_workspace(session).id
+
+
+@workspace_app.command("show")
+def workspace_show(workspace: Annotated[str | None, typer.Option()] = None) -> None:
+    """Print the workspace's settings."""
+    from bot.app.runtime import Runtime
+    from bot.people.workspace_settings import describe_weekdays
+
+    settings = _settings()
+    with Runtime(settings).sessions() as session:
+        try:
+            ws = session.get(Workspace, _workspace_id(session, workspace, settings))
+        except UserError as error:
+            raise _user_error(error, settings) from None
+        assert ws is not None
+        table = Table("setting", "value", title=f"Workspace {ws.id} {ws.name}")
+        for name, value in (
+            ("locale", ws.locale),
+            ("timezone", ws.timezone),
+            ("lesson time", ws.lesson_time),
+            ("working days", describe_weekdays(ws.working_days)),
+            ("holiday country", ws.holiday_country or "none"),
+            ("HR channel", ws.hr_channel or "—"),
+            ("lead weekly summary", "on" if ws.lead_weekly_summary else "off"),
+        ):
+            table.add_row(name, value)
+    console.print(table)
+
+
+@workspace_app.command("set")
+def workspace_set(
+    workspace: Annotated[str | None, typer.Option()] = None,
+    locale: Annotated[str | None, typer.Option(help="zh-CN or en")] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA name, e.g. Asia/Shanghai")] = None,
+    lesson_time: Annotated[str | None, typer.Option(help="Default lesson time, HH:MM")] = None,
+    working_days: Annotated[str | None, typer.Option(help="e.g. mon,tue,wed,thu,fri")] = None,
+    holiday_country: Annotated[str | None, typer.Option(help="Country code for public holidays, or none")] = None,
+    hr_channel: Annotated[str | None, typer.Option(help="Channel id for HR reminders")] = None,
+    lead_weekly_summary: Annotated[bool | None, typer.Option(help="Monday learning summary DM to leads")] = None,
+) -> None:
+    """Change workspace settings; only the options given change."""
+    from bot.app.runtime import Runtime
+    from bot.people.workspace_settings import SettingError, WorkspaceChanges, apply_changes
+
+    settings = _settings()
+    changes = WorkspaceChanges(
+        locale, timezone, lesson_time, working_days, holiday_country, hr_channel, lead_weekly_summary
+    )
+    with Runtime(settings).sessions.begin() as session:
+        try:
+            ws = session.get(Workspace, _workspace_id(session, workspace, settings))
+            assert ws is not None
+            apply_changes(session, ws, changes, "cli", datetime.now(UTC))
+        except UserError as error:
+            raise _user_error(error, settings) from None
+        except SettingError as error:
+            raise _fail(str(error), 2) from None
+    workspace_show(workspace)
+
+
+@cert_app.command("import")
+def cert_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
+    workspace: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Import the register (certificate number, name, department, level, valid until, issue date,
+    re-evaluation result; optional slack_id), Chinese or English headers; nothing is written if a row is bad."""
+    from bot.certification.register import import_register
+
+    report, _workspace = _import_csv(file, workspace, import_register)
+    console.print(
+        f"Imported {report.created + report.updated} certificates: {report.created} new, {report.updated} updated."
+    )
+
+
+@cert_app.command("export")
+def cert_export(
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+    workspace: Annotated[str | None, typer.Option()] = None,
+) -> None:
+    """Export the whole register as CSV (the import format)."""
+    from bot.certification.register import export_register
+
+    _export_csv(out, workspace, export_register)
+
+
+@jobs_app.command("tick")
+def jobs_tick(
+    now: Annotated[str | None, typer.Option(help="Act as if it were this instant (ISO 8601, with offset).")] = None,
+) -> None:
+    """Run every due job once and deliver the outbox; --now time-travels."""
+    from bot.app.runtime import Runtime
+
+    settings = _settings()
+    if now:
+        try:
+            instant = datetime.fromisoformat(now)
+        except ValueError:
+            raise _fail(f"--now {now!r}: use ISO 8601, e.g. 2026-03-02T09:30:00+08:00", 2) from None
+        if instant.tzinfo is None:
+            raise _fail(f"--now {now!r}: add a UTC offset, e.g. +08:00 or Z", 2)
+    else:
+        instant = datetime.now(UTC)
+    results = Runtime(settings).tick(instant)
+    table = Table("job", "result", title=f"Jobs at {instant.isoformat()}")
+    for name, value in results.items():
+        table.add_row(name, str(value))
+    console.print(table)
+
+
+@content_app.command("check")
+def content_check() -> None:
+    """Validate the content library and print its coverage; exit 1 on any problem."""
+    from bot.core.content.coverage import coverage_rows
+    from bot.core.content.library import ContentError
+    from bot.core.content.loader import load_library
+
+    try:
+        library = load_library(strict=False)
+    except ContentError as error:
+        for problem in error.problems:
+            err.print(f"[red]✗[/red] {problem}")
+        raise typer.Exit(1) from None
+    table = Table(title="Content coverage")
+    table.add_column("module", no_wrap=True, min_width=18)
+    for heading in ("lessons", "questions", "single", "multi", "t/f", "scenario"):
+        table.add_column(heading, justify="right")
+    for row in coverage_rows(library):
+        table.add_row(*[str(cell) for cell in row])
+    console.print(table)
+    if library.problems:
+        for problem in library.problems:
+            err.print(f"[red]✗[/red] {problem}")
+        raise typer.Exit(1)
+    console.print(f"[green]✓[/green] {len(library.lessons)} lessons and {len(library.questions)} questions are valid.")
+
+
+@app.command()
+def status() -> None:
+    """Outbox depth, the last run of each job, and sends that failed (with Slack's reason)."""
+    from bot.app.runtime import Runtime
+    from bot.core.job_runs import failing_sends, last_runs
+    from bot.core.outbox import depth
+
+    settings = _settings()
+    runtime = Runtime(settings)
+    with runtime.sessions() as session:
+        counts, runs, failing = depth(session), last_runs(session), failing_sends(session)
+    runtime.engine.dispose()
+    outbox = Table("status", "messages", title="Outbox")
+    for name in ("pending", "sending", "sent", "failed"):
+        outbox.add_row(name, str(counts.get(name, 0)))
+    console.print(outbox)
+    jobs = Table(title="Jobs")
+    for heading in ("job", "last run (UTC)", "took", "result", "runs", "failures"):
+        jobs.add_column(heading, no_wrap=True)
+    jobs.add_column("last error")
+    for run in runs:
+        took = f"{run.duration_seconds * 1000:.0f} ms"
+        jobs.add_row(
+            run.job,
+            f"{run.started_at:%m-%d %H:%M:%S}",
+            took,
+            str(run.result),
+            str(run.runs),
+            str(run.failures),
+            run.error or "",
+        )
+    console.print(jobs if runs else "Jobs: no run recorded yet (`coachbot jobs tick` runs them once).")
+    if not failing:
+        console.print("Failing sends: none.")
+        return
+    console.print(f"Failing sends ({len(failing)} newest; Slack's reason last):")
+    for send in failing:  # one line each, never cut: keys and reasons get pasted into searches
+        console.print(f"  {send.workspace_id}  {send.dedupe_key}  {send.method}  x{send.attempts}  {send.last_error}")
+
+
+# ----- privacy (wellbeing feature) -------------------------------------------------------
+privacy_app = typer.Typer(help="Personal data: erase a person across every feature.", no_args_is_help=True)
+app.add_typer(privacy_app, name="privacy")
+
+
+@privacy_app.command("forget")
+def privacy_forget(
+    slack_id: Annotated[str, typer.Argument(help="The person's Slack user id (U…).")],
+    workspace: Annotated[str | None, typer.Option(help="Slack team id (T…); needed when there are several.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+) -> None:
+    """Erase a person's personal data in every feature; anonymous team averages stay."""
+    from bot.app.runtime import Runtime
+    from bot.people.privacy import forget_member
+
+    settings = _settings()
+    if not yes and not typer.confirm(f"Erase everything Coachbot stores about {slack_id}? This cannot be undone"):
+        raise typer.Exit(1)
+    with Runtime(settings).sessions.begin() as session:
+        try:
+            removed = forget_member(session, _workspace_id(session, workspace, settings), slack_id, datetime.now(UTC))
+        except UserError as error:
+            raise _user_error(error, settings) from None
+    table = Table("data", "rows removed or anonymised", title=f"Forgot {slack_id}")
+    for kind, count in removed.items():
+        table.add_row(kind, str(count))
+    console.print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,116 @@
+"""Composition root: settings -> database -> renderer -> Bolt app -> sender -> jobs."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from bot.app.oauth import BotTokens, OAuthStores, make_stores
+from bot.app.slack_app import create_app, make_web_client
+from bot.core import redaction
+from bot.core.calendar import preload as preload_calendars
+from bot.core.config import Settings
+from bot.core.content.loader import content_library
+from bot.core.db.engine import make_engine, make_session_factory
+from bot.core.db.migrate import upgrade
+from bot.core.db.models import Workspace
+from bot.core.deps import Deps, utc_now
+from bot.core.logging_setup import ContextExecutor
+from bot.core.outbox import OutboxSender
+from bot.core.render import Renderer
+from jobs import run_due_jobs
+from jobs.context import JobContext
+from jobs.scheduler import OutboxPump, start_scheduler
+
+WORK_THREADS = 8  # SQLite takes one writer at a time; PostgreSQL uses them all
+
+
+class Runtime:
+    def __init__(
+        self, settings: Settings, *, clock: Callable[[], datetime] = utc_now, migrate: bool | None = None
+    ) -> None:
+        self.settings = settings
+        redaction.install([settings.slack_bot_token, settings.slack_app_token, settings.slack_signing_secret])
+        self.engine = make_engine(settings.database_url)
+        if migrate if migrate is not None else self.engine.dialect.name == "sqlite":
+            upgrade(self.engine)  # embedded SQLite upgrades itself; PostgreSQL via `coachbot db upgrade`
+        self.sessions = make_session_factory(self.engine)
+        self.renderer = Renderer()
+        self.work = ContextExecutor(max_workers=WORK_THREADS, thread_name_prefix="coachbot-work")
+        self.deps = Deps(settings, self.sessions, self.renderer, clock, after_ack=self.work)
+        self.sender = OutboxSender(
+            self.sessions, self.client_for, rate=settings.outbox_rate, concurrency=settings.outbox_concurrency
+        )
+        self.pump: OutboxPump | None = None
+        self._clients: dict[tuple[str, str | None], WebClient] = {}
+        self._clients_lock = threading.Lock()
+        self.scheduler: Any = None
+
+    @cached_property
+    def app(self) -> App:
+        """Built on first use: CLI commands such as a roster import need no Slack app."""
+        return create_app(self.deps, self.oauth)
+
+    @cached_property
+    def oauth(self) -> OAuthStores | None:
+        """slack_sdk's installation and OAuth-state stores, in OAuth mode only."""
+        return make_stores(self.settings, self.engine) if self.settings.oauth_enabled else None
+
+    @cached_property
+    def bot_tokens(self) -> BotTokens | None:
+        return BotTokens(self.oauth) if self.oauth else None
+
+    @cached_property
+    def client(self) -> WebClient:
+        return make_web_client(self.settings)
+
+    def client_for(self, workspace_id: str) -> WebClient:
+        """The workspace's client: the one bot token, or in OAuth mode the token its install stored."""
+        if self.bot_tokens is None:
+            return self.client
+        token = self.bot_tokens.token_for(workspace_id)
+        with self._clients_lock:
+            client = self._clients.get((workspace_id, token))
+            if client is None:  # one client per token: the outbox sender caches by client
+                client = self._clients[(workspace_id, token)] = make_web_client(self.settings, token or "")
+            return client
+
+    def job_context(self, now: datetime | None = None) -> JobContext:
+        return JobContext(
+            self.settings, self.sessions, self.renderer, self.sender, now or self.deps.now(), self.client_for
+        )
+
+    def tick(self, now: datetime | None = None) -> dict[str, int]:
+        return run_due_jobs(self.job_context(now))  # records job durations and delivery counts (bot.core.metrics)
+
+    def warm_up(self) -> None:
+        """Pay the one-off costs (content, templates, holiday tables) before the first
+        request: Slack gives a listener 3 seconds to acknowledge, and a cold start inside
+        a write transaction would hold up every request queued behind it."""
+        content_library()
+        self.renderer.compile_all()
+        with self.sessions() as session:
+            countries = {c for c in session.scalars(select(Workspace.holiday_country).distinct()) if c}
+        preload_calendars(countries | {"CN"}, self.deps.now().date())
+
+    def start_background(self, *, scheduler: bool = True) -> None:
+        self.warm_up()
+        self.pump = OutboxPump(self.sender, self.deps.now).start()
+        self.deps.on_outbox_write = self.pump.wake
+        if scheduler:
+            self.scheduler = start_scheduler(self.job_context)
+
+    def stop(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=False)
+        self.work.shutdown(wait=True)  # acked answers still to record are finished, not dropped
+        if self.pump is not None:
+            self.pump.stop()
+        self.engine.dispose()

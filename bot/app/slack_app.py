@@ -1,0 +1,82 @@
+"""create_app(): the Bolt App with every handler registered."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
+from slack_sdk.oauth.installation_store import Installation
+
+from bot.app.oauth import OAuthStores, installer_profile, oauth_settings
+from bot.core.config import Settings
+from bot.core.deps import Deps
+from bot.core.logging_setup import ContextExecutor, bolt_request_context
+from bot.people.messages import queue_welcome
+from bot.people.onboarding import make_first_admin, slack_profile_fields
+from bot.people.workspaces import ensure_workspace
+from handlers import register_all
+
+
+def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A real slack_sdk client aimed at SLACK_API_URL, retrying connection errors and 429s."""
+    return WebClient(
+        token=token or settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=15,
+        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=1)],
+    )
+
+
+LISTENER_THREADS = 32
+
+
+def create_app(deps: Deps, oauth: OAuthStores | None = None) -> App:
+    """Single-workspace with SLACK_BOT_TOKEN; with ``oauth`` stores, any workspace can install."""
+    settings = deps.settings
+    app = App(
+        client=make_web_client(settings),
+        signing_secret=settings.slack_signing_secret,
+        # Socket Mode has no signatures; HTTP mode always verifies them (5-minute window).
+        request_verification_enabled=bool(settings.slack_signing_secret),
+        token_verification_enabled=False,
+        oauth_settings=oauth_settings(settings, oauth, welcome_installer(deps)) if oauth else None,
+        # Carries each request's log context. Bolt runs even the ack on these threads, so a
+        # burst must find one free: listeners ack first and hand slow work to the runtime's
+        # work pool (handlers.request.answering); threads start only when needed.
+        listener_executor=ContextExecutor(max_workers=LISTENER_THREADS),
+    )
+    app.use(bolt_request_context)
+    register_all(app, deps)
+    return app
+
+
+def welcome_installer(deps: Deps) -> Callable[[Installation], None]:
+    """After an OAuth install: the workspace, its installer as first admin, the welcome DM."""
+
+    def on_installed(installation: Installation) -> None:
+        if not installation.team_id:
+            return  # an org-wide (Enterprise Grid) install: each workspace starts on first use
+        profile = installer_profile(make_web_client(deps.settings, installation.bot_token), installation.user_id)
+        now = deps.now()
+        with deps.sessions.begin() as session:
+            workspace = ensure_workspace(
+                session, installation.team_id, deps.settings, now, installation.team_name or ""
+            )
+            name = str(profile.get("real_name") or profile.get("name") or installation.user_id)
+            if make_first_admin(
+                session,
+                workspace,
+                installation.user_id,
+                name,
+                now,
+                how="oauth_install",
+                **slack_profile_fields(profile),
+            ):
+                queue_welcome(
+                    session, deps.renderer, workspace, installation.user_id, now, str(profile.get("locale") or "")
+                )
+        deps.on_outbox_write()
+
+    return on_installed

@@ -1,0 +1,281 @@
+"""Certificates, team registers, reminders and digests, as messages."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from bot.certification.certificates import AssessmentResult, TeamPage, display_status
+from bot.certification.exams import blueprint
+from bot.certification.models import Assessment, Certificate, ExamAttempt
+from bot.certification.reminders import DueReminder, TeamDigest
+from bot.core.content.library import ContentLibrary
+from bot.core.i18n import Trusted
+from bot.core.render import Message, Renderer, bar
+
+
+def _level(renderer: Renderer, locale: str, level: str) -> str:
+    return renderer.t(locale, f"cert.levels.{level}")
+
+
+def days_text(renderer: Renderer, locale: str, valid_until: date, today: date) -> Trusted:
+    days = (valid_until - today).days
+    if days > 0:
+        return renderer.t(locale, "cert.days_left", days=days)
+    if days == 0:
+        return renderer.t(locale, "cert.today")
+    return renderer.t(locale, "cert.days_ago", days=-days)
+
+
+def _score(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value.normalize():f}"
+
+
+def cert_card(
+    renderer: Renderer,
+    locale: str,
+    *,
+    holder_name: str,
+    certificate: Certificate | None,
+    today: date,
+    history: list[Certificate],
+    last_assessment: Assessment | None,
+    can_book: bool,
+) -> Message:
+    t = renderer.t
+    extra: list[Any] = []
+    if last_assessment and last_assessment.retake_after:
+        extra.append(
+            t(
+                locale,
+                "cert.last_assessment",
+                date=last_assessment.created_at.date().isoformat(),
+                composite=_score(last_assessment.composite),
+                level=_level(renderer, locale, last_assessment.level),
+                retake=last_assessment.retake_after.isoformat(),
+            )
+        )
+    card: dict[str, Any] = {"certificate": certificate, "extra": extra, "book_id": None, "scores": None}
+    if certificate is None:
+        card["fallback"] = t(locale, "cert.none_yet", name=holder_name)
+    else:
+        status = display_status(certificate, today)
+        card["title"] = t(locale, "cert.card_title", number=certificate.number)
+        card["fallback"] = card["title"]
+        card["fields"] = t(
+            locale,
+            "cert.card_fields",
+            name=certificate.holder_name,
+            level=_level(renderer, locale, certificate.level),
+            valid_until=certificate.valid_until.isoformat(),
+            days_text=days_text(renderer, locale, certificate.valid_until, today),
+            status=t(locale, f"cert.statuses.{status.value}"),
+        )
+        if certificate.composite is not None:
+            card["scores"] = t(
+                locale,
+                "cert.card_scores",
+                theory=_score(certificate.theory),
+                practical=_score(certificate.practical),
+                daily=_score(certificate.daily),
+                composite=_score(certificate.composite),
+            )
+        if certificate.reevaluation_booked_on:
+            extra.append(t(locale, "cert.booked", date=certificate.reevaluation_booked_on.isoformat()))
+        elif can_book and status.value in ("expiring", "expired"):
+            card["book_id"] = certificate.id
+    card["history"] = [
+        t(
+            locale,
+            "cert.history_line",
+            number=c.number,
+            level=_level(renderer, locale, c.level),
+            issue_date=c.issue_date.isoformat(),
+            valid_until=c.valid_until.isoformat(),
+            status=t(locale, f"cert.statuses.{display_status(c, today).value}"),
+        )
+        for c in history
+        if certificate is None or c.id != certificate.id
+    ]
+    return renderer.message("cert_card", locale, card=card)
+
+
+def team_message(renderer: Renderer, locale: str, team_names: list[str], page: TeamPage, today: date) -> Message:
+    t = renderer.t
+    rows: list[dict[str, Any]] = []
+    for row in page.rows:
+        cert = row.certificate
+        if cert is None:
+            rows.append({"text": t(locale, "cert.team_none", name=row.member.name), "book_id": None})
+            continue
+        status = display_status(cert, today)
+        text = t(
+            locale,
+            "cert.team_line",
+            name=row.member.name,
+            level=_level(renderer, locale, cert.level),
+            valid_until=cert.valid_until.isoformat(),
+            days_text=days_text(renderer, locale, cert.valid_until, today),
+            status=t(locale, f"cert.statuses.{status.value}"),
+        )
+        bookable = status.value in ("expiring", "expired") and cert.reevaluation_booked_on is None
+        rows.append({"text": text, "book_id": cert.id if bookable else None})
+    return renderer.message(
+        "cert_team",
+        locale,
+        title=t(locale, "cert.team_title", teams=", ".join(team_names)),
+        rows=rows,
+        footer=t(locale, "cert.team_footer", page=page.page, pages=page.pages, total=page.total),
+        page=page.page,
+        pages=page.pages,
+    )
+
+
+def _when(renderer: Renderer, locale: str, reminder: DueReminder) -> Trusted:
+    valid_until = reminder.certificate.valid_until.isoformat()
+    if reminder.days_left > 0:
+        return renderer.t(locale, "cert.reminder.when_before", valid_until=valid_until, days=reminder.days_left)
+    if reminder.days_left == 0:
+        return renderer.t(locale, "cert.reminder.when_today", valid_until=valid_until)
+    return renderer.t(locale, "cert.reminder.when_after", valid_until=valid_until, days=-reminder.days_left)
+
+
+def agent_reminder(renderer: Renderer, locale: str, reminder: DueReminder) -> Message:
+    cert = reminder.certificate
+    key = "before" if reminder.days_left > 0 else ("today" if reminder.days_left == 0 else "after")
+    text = renderer.t(
+        locale,
+        f"cert.reminder.agent_{key}",
+        number=cert.number,
+        level=_level(renderer, locale, cert.level),
+        valid_until=cert.valid_until.isoformat(),
+        days=abs(reminder.days_left),
+    )
+    fallback = renderer.t(
+        locale, "cert.reminder.fallback", number=cert.number, valid_until=cert.valid_until.isoformat()
+    )
+    return renderer.message("cert_reminder", locale, text=text, fallback=fallback, certificate_id=cert.id)
+
+
+def lead_reminder(renderer: Renderer, locale: str, reminder: DueReminder) -> Message:
+    cert = reminder.certificate
+    text = renderer.t(
+        locale,
+        "cert.reminder.lead",
+        name=cert.holder_name,
+        number=cert.number,
+        level=_level(renderer, locale, cert.level),
+        when=_when(renderer, locale, reminder),
+    )
+    return renderer.message("notice", locale, text=text)
+
+
+def hr_reminder(renderer: Renderer, locale: str, reminder: DueReminder, team: str) -> Message:
+    cert = reminder.certificate
+    text = renderer.t(
+        locale,
+        "cert.reminder.hr",
+        number=cert.number,
+        name=cert.holder_name,
+        team=team,
+        level=_level(renderer, locale, cert.level),
+        when=_when(renderer, locale, reminder),
+    )
+    return renderer.message("notice", locale, text=text)
+
+
+def digest_message(renderer: Renderer, locale: str, teams: list[TeamDigest], today: date) -> Message:
+    t = renderer.t
+    totals = {key: sum(len(getattr(d, key)) for d in teams) for key in ("expiring", "expired", "booked")}
+    most = max([len(d.expiring) for d in teams] + [len(d.expired) for d in teams] + [1])
+    team_lines = [
+        t(
+            locale,
+            "cert.digest.team_line",
+            team=d.team,
+            expiring=len(d.expiring),
+            expiring_bar=bar(len(d.expiring) / most, 8),
+            expired=len(d.expired),
+            expired_bar=bar(len(d.expired) / most, 8),
+            booked=len(d.booked),
+        )
+        for d in teams
+    ]
+    details = []
+    for d in teams:
+        for label, certs in (("expiring_label", d.expiring), ("expired_label", d.expired)):
+            if certs:
+                names = ", ".join(f"{c.holder_name} ({c.number}, {c.valid_until.isoformat()})" for c in certs[:15])
+                details.append(
+                    t(locale, "cert.digest.names", label=f"{d.team} · {t(locale, 'cert.digest.' + label)}", names=names)
+                )
+    return renderer.message(
+        "cert_digest",
+        locale,
+        title=t(locale, "cert.digest.title", date=today.isoformat()),
+        totals=t(locale, "cert.digest.totals", **totals),
+        teams=team_lines if any(totals.values()) else [],
+        details=details,
+    )
+
+
+def assessment_message(renderer: Renderer, locale: str, name: str, result: AssessmentResult) -> Message:
+    assessment, cert = result.assessment, result.certificate
+    if cert is not None:
+        text = renderer.t(
+            locale,
+            "cert.passed",
+            name=name,
+            composite=_score(assessment.composite),
+            level=_level(renderer, locale, assessment.level),
+            number=cert.number,
+            valid_until=cert.valid_until.isoformat(),
+        )
+    else:
+        retake = assessment.retake_after.isoformat() if assessment.retake_after else "—"
+        text = renderer.t(locale, "cert.failed", name=name, composite=_score(assessment.composite), retake=retake)
+    return renderer.message("notice", locale, text=text)
+
+
+def home_certificate(renderer: Renderer, locale: str, certificate: Certificate | None) -> dict[str, str] | None:
+    """What App Home shows of the agent's certificate."""
+    if certificate is None:
+        return None
+    return {"level": _level(renderer, locale, certificate.level), "valid_until": certificate.valid_until.isoformat()}
+
+
+def exam_modal(renderer: Renderer, library: ContentLibrary, locale: str, attempt: ExamAttempt) -> dict[str, Any]:
+    exam = blueprint(library)
+    return renderer.view(
+        "exam_modal",
+        locale,
+        attempt_id=attempt.id,
+        exam=exam,
+        questions=[library.questions[q] for q in attempt.question_ids],
+        shorts=exam.short_answers,
+    )
+
+
+def exam_grade_modal(
+    renderer: Renderer, library: ContentLibrary, locale: str, attempt: ExamAttempt, name: str
+) -> dict[str, Any]:
+    exam = blueprint(library)
+    items = [{"short": s, "answer": attempt.short_answers.get(s.id, "")} for s in exam.short_answers]
+    total = exam.single_choice.count * exam.single_choice.points_each
+    return renderer.view(
+        "exam_grade_modal",
+        locale,
+        attempt_id=attempt.id,
+        name=name,
+        choice_points=attempt.choice_points or 0,
+        choice_total=total,
+        items=items,
+    )
+
+
+def exam_graded_message(renderer: Renderer, library: ContentLibrary, locale: str, score: Decimal) -> Message:
+    verdict = renderer.t(locale, "exam.pass" if score >= blueprint(library).pass_mark else "exam.fail")
+    return renderer.message(
+        "notice", locale, text=renderer.t(locale, "exam.graded", score=_score(score), verdict=verdict)
+    )
