@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.app.slack_app import make_web_client
 from bot.core.config import Settings
 from bot.core.db.models import OutboxMessage, OutboxStatus
-from bot.core.outbox import LEASE, MAX_ATTEMPTS, OutboxSender, claim, enqueue
+from bot.core.outbox import LEASE, MAX_ATTEMPTS, OutboxSender, claim, enqueue, wake_after_commit
 from bot.core.pacing import ChannelPacer, TokenBucket
 from bot.sim.server import SlackSimulator
 from tests import factories
@@ -71,6 +71,26 @@ def test_the_same_dedupe_key_is_queued_once(sessions: sessionmaker[Session]) -> 
     assert queue(sessions, "reminder:CS2024001:T-7", text="again") is False
     with sessions() as session:
         assert len(session.scalars(select(OutboxMessage)).all()) == 1
+
+
+def test_the_sender_wakes_after_each_commit_that_queued_a_message_and_only_then(
+    sessions: sessionmaker[Session],
+) -> None:
+    wakes: list[int] = []
+    wake_after_commit(sessions, lambda: wakes.append(1))
+    assert queue(sessions, "first") is True
+    assert wakes == [1]
+    assert queue(sessions, "first") is False  # already queued: nothing new to send
+    with sessions.begin() as session:
+        factories.workspace(session, NOW)  # a commit without a message
+    assert wakes == [1]
+    with sessions() as session:
+        enqueue(session, workspace_id="T0TEST", dedupe_key="undone", method="chat.postMessage", payload={}, now=NOW)
+        session.rollback()
+        session.commit()  # the rolled-back row is gone, and so is the reason to wake
+    assert wakes == [1]
+    assert queue(sessions, "second") is True
+    assert wakes == [1, 1]
 
 
 def test_drain_posts_once_and_records_the_slack_ts(

@@ -23,7 +23,7 @@ from bot.core.db.migrate import upgrade
 from bot.core.db.models import Workspace
 from bot.core.deps import Deps, utc_now
 from bot.core.logging_setup import ContextExecutor
-from bot.core.outbox import OutboxSender
+from bot.core.outbox import OutboxSender, wake_after_commit
 from bot.core.render import Renderer
 from jobs import run_due_jobs
 from jobs.context import JobContext
@@ -103,7 +103,7 @@ class Runtime:
     def start_background(self, *, scheduler: bool = True) -> None:
         self.warm_up()
         self.pump = OutboxPump(self.sender, self.deps.now).start()
-        self.deps.on_outbox_write = self.pump.wake
+        wake_after_commit(self.sessions, self.pump.wake)
         if scheduler:
             self.scheduler = start_scheduler(self.job_context)
 

@@ -77,6 +77,5 @@ def welcome_installer(deps: Deps) -> Callable[[Installation], None]:
                 queue_welcome(
                     session, deps.renderer, workspace, installation.user_id, now, str(profile.get("locale") or "")
                 )
-        deps.on_outbox_write()
 
     return on_installed

@@ -26,7 +26,6 @@ class Deps:
     sessions: sessionmaker[Session]
     renderer: Renderer
     clock: Callable[[], datetime] = field(default=utc_now)
-    on_outbox_write: Callable[[], None] = field(default=lambda: None)
     # Where a listener's work goes once Slack has its ack (None: on the listener's thread).
     after_ack: Executor | None = None
 

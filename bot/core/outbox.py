@@ -24,7 +24,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -57,6 +57,23 @@ PERMANENT_ERRORS = frozenset(
 )
 
 
+_QUEUED = "coachbot.outbox_queued"
+
+
+def wake_after_commit(sessions: sessionmaker[Session], wake: Callable[[], None]) -> None:
+    """Call ``wake`` after every commit that queued a message, so whoever queues one
+    (a listener, a job, the CLI) never has to remember to tell the sender."""
+
+    @event.listens_for(sessions, "after_commit")
+    def _after_commit(session: Session) -> None:
+        if session.info.pop(_QUEUED, False):
+            wake()
+
+    @event.listens_for(sessions, "after_rollback")
+    def _after_rollback(session: Session) -> None:
+        session.info.pop(_QUEUED, None)
+
+
 def enqueue(
     session: Session,
     *,
@@ -82,7 +99,10 @@ def enqueue(
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing()
     result = session.execute(statement)
-    return bool(getattr(result, "rowcount", 0))
+    written = bool(getattr(result, "rowcount", 0))
+    if written:
+        session.info[_QUEUED] = True
+    return written
 
 
 def post_message(

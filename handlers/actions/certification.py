@@ -67,7 +67,6 @@ def book(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any, c
                 )
             done = request.t("cert.booked_done", number=cert.number, name=cert.holder_name)
         request.reply(request.render("notice", text=done))
-        deps.on_outbox_write()
 
     answering(request, work)
 

@@ -45,7 +45,6 @@ def cast_vote(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: A
                            int(option) if option.isdigit() else -1, deps.now())  # fmt: skip
             if outcome.changed and outcome.poll is not None:
                 refresh_quick_poll(session, deps.renderer, outcome.poll, deps.now())
-        deps.on_outbox_write()
         if outcome.status is VoteStatus.CLOSED:
             _notice(request, "polls.closed_refused", poll_id=_number(action))
         elif outcome.poll is None:
@@ -69,7 +68,6 @@ def close_poll(ack: Any, body: dict[str, Any], action: dict[str, Any], respond: 
             if not may_close(poll, request.member, request.user_id):
                 raise UserError("polls.not_creator", poll_id=poll.id)
             closed = close_quick_poll_and_show(session, deps.renderer, poll.id, deps.now())
-        deps.on_outbox_write()
         _notice(request, "polls.closed_by_you" if closed else "polls.already_closed", poll_id=_number(action))
 
     answering(request, work)
@@ -121,7 +119,6 @@ def remind_judges(request: SlackRequest, poll_id: int, _client: Any) -> None:
             raise UserError("scoring.already_closed", poll_id=poll.id)
         waiting = waiting_judges(session, poll.id)
         send_invites(session, deps.renderer, deps.library, poll, deps.now(), only=waiting)
-    deps.on_outbox_write()
     _notice(request, "scoring.reminded" if waiting else "scoring.nobody_to_remind", count=len(waiting))
 
 
@@ -131,7 +128,6 @@ def close_scoring(request: SlackRequest, poll_id: int, client: Any) -> None:
     with deps.sessions.begin() as session:
         _checked_poll(request, session, poll_id)
         results, chart = close_scoring_poll_and_report(session, deps.renderer, deps.library, poll_id, deps.now())
-    deps.on_outbox_write()
     if chart is not None:
         chart.upload(client)
     _notice(request, "scoring.closed_by_you" if results else "scoring.already_closed", poll_id=poll_id)

@@ -112,7 +112,6 @@ def talk_to_lead(request: SlackRequest, member: Member, _value: str, _client: An
             session, workspace_id=member.workspace_id, dedupe_key=key, channel=lead.slack_id, message=message, now=now
         )
         lead_name = lead.name
-    deps.on_outbox_write()
     request.reply(request.render("notice", text=request.t("checkin.lead_notified", lead=lead_name)))
 
 
@@ -140,7 +139,6 @@ def accept(request: SlackRequest, member: Member, value: str, _client: Any) -> N
                 now=now,
             )
     if result is support.AcceptResult.WON:
-        deps.on_outbox_write()
         _replace(request, "support.offer.accepted")
     else:
         key = "support.offer.taken" if result is support.AcceptResult.TAKEN else "support.offer.closed"
@@ -163,7 +161,6 @@ def reveal(request: SlackRequest, member: Member, value: str, client: Any) -> No
         post_message(
             session, workspace_id=member.workspace_id, dedupe_key=key, channel=str(channel), message=chat, now=now
         )
-    deps.on_outbox_write()
     closing = request.render(
         "support_close", request_id=request_id, intro=request.t("support.started", name=supporter_name)
     )
@@ -174,7 +171,6 @@ def reveal(request: SlackRequest, member: Member, value: str, client: Any) -> No
 def cancel(request: SlackRequest, member: Member, value: str, _client: Any) -> None:
     with request.deps.sessions.begin() as session:
         cancel_request(request, session, _number(value), member)
-    request.deps.on_outbox_write()
     _replace(request, "support.cancelled")
 
 

@@ -59,4 +59,3 @@ def open_for(request: SlackRequest, args: list[str]) -> None:
             dedupe_key=f"exam-open:{window.id}",
         )
     request.ack(request.render("notice", text=request.t("exam.opened", name=holder.name, until=until)))
-    deps.on_outbox_write()

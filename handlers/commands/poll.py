@@ -50,7 +50,6 @@ def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
             spec=spec, locale=request.locale, now=deps.now(),
         )  # fmt: skip
         post_quick_poll(session, deps.renderer, poll, deps.now())
-    deps.on_outbox_write()
     request.ack(request.render("notice", text=request.t("polls.created", poll_id=poll.id)))
 
 
@@ -73,5 +72,4 @@ def manage(request: SlackRequest, action: PollAction, client: Any) -> None:
             key = "polls.export_sent"
     if upload is not None and not upload.upload(client):
         raise UserError("polls.export_failed")
-    deps.on_outbox_write()
     request.ack(request.render("notice", text=request.t(key, poll_id=action.poll_id)))

@@ -29,7 +29,6 @@ def run(request: SlackRequest, invocation: Invocation, _client: Any) -> None:
             if active is None:
                 raise UserError("support.errors.none_open")
             cancel_request(request, session, active.id, member)
-        request.deps.on_outbox_write()
         request.ack(request.render("notice", text=request.t("support.cancelled")))
     elif word == "config":
         configure(request, member, invocation.args[1:])
@@ -64,7 +63,6 @@ def request_support(request: SlackRequest, member: Member, topic: str) -> None:
             minutes=created.settings.timeout_minutes,
             fallback_channel=bool(created.settings.channel),
         )
-    deps.on_outbox_write()
     request.reply(reply)
 
 

@@ -78,7 +78,6 @@ def first_run(body: dict[str, Any], client: Any, context: Any, next: Callable[[]
                 **slack_profile_fields(profile),
             ):
                 queue_welcome(session, deps.renderer, workspace, user_id, deps.now(), str(profile.get("locale") or ""))
-        deps.on_outbox_write()
     return next()
 
 
@@ -145,7 +144,6 @@ def roster_file_shared(event: dict[str, Any], body: dict[str, Any], client: Any,
                 message=answer,
                 now=deps.now(),
             )
-    deps.on_outbox_write()
 
 
 def download(shared: dict[str, Any], token: str | None, settings: Settings) -> bytes:

@@ -71,4 +71,3 @@ def submit_assessment(ack: Any, body: dict[str, Any], view: dict[str, Any], cont
         ack(response_action="errors", errors={"theory": request.t(error.key, **error.params)})
         return
     ack()
-    deps.on_outbox_write()

@@ -49,7 +49,6 @@ def submit_exam(ack: Any, body: dict[str, Any], view: dict[str, Any], context: A
         ack(response_action="errors", errors={"q-" + _first(view): request.t(error.key, **error.params)})
         return
     ack()
-    deps.on_outbox_write()
 
 
 def _first(view: dict[str, Any]) -> str:
@@ -129,4 +128,3 @@ def submit_grades(ack: Any, body: dict[str, Any], view: dict[str, Any], context:
         ack(response_action="errors", errors={blocks[0] if blocks else "g": request.t(error.key, **error.params)})
         return
     ack()
-    deps.on_outbox_write()

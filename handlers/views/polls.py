@@ -76,7 +76,6 @@ def submit_poll(ack: Any, body: dict[str, Any], view: dict[str, Any], context: A
         )  # fmt: skip
         post_quick_poll(session, deps.renderer, poll, now)
     ack()
-    deps.on_outbox_write()
 
 
 def submit_score_setup(ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
@@ -112,7 +111,6 @@ def submit_score_setup(ack: Any, body: dict[str, Any], view: dict[str, Any], con
         record(session, workspace_id=request.workspace_id, actor=request.user_id, action="scoring_poll.created",
                now=now, subject=setup.agent, detail={"poll_id": poll.id, "judges": list(setup.judges)})  # fmt: skip
     ack()
-    deps.on_outbox_write()
 
 
 def submit_score(ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
@@ -140,7 +138,6 @@ def submit_score(ack: Any, body: dict[str, Any], view: dict[str, Any], context: 
         confirm_score(session, deps.renderer, deps.library, poll, row, now)
         refresh_status(session, deps.renderer, poll, now)
     ack()
-    deps.on_outbox_write()
 
 
 def register(app: App) -> None:

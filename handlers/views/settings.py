@@ -54,4 +54,3 @@ def submit_settings(ack: Any, body: dict[str, Any], view: dict[str, Any], contex
             now=now,
         )
     ack()
-    deps.on_outbox_write()

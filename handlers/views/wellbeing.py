@@ -68,7 +68,6 @@ def submit_checkin(ack: Any, body: dict[str, Any], view: dict[str, Any], context
             session, workspace_id=member.workspace_id, dedupe_key=key, channel=member.slack_id, message=message, now=now
         )
     ack()
-    deps.on_outbox_write()
 
 
 def submit_checkin_settings(ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
@@ -106,4 +105,3 @@ def submit_checkin_settings(ack: Any, body: dict[str, Any], view: dict[str, Any]
             session, workspace_id=member.workspace_id, dedupe_key=key, channel=member.slack_id, message=message, now=now
         )
     ack()
-    deps.on_outbox_write()
