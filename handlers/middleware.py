@@ -1,4 +1,4 @@
-"""Global middleware: hand listeners their dependencies, drop Slack's event retries."""
+"""Global middleware: hand listeners their dependencies and the request, drop Slack's event retries."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from slack_bolt import BoltResponse
 
 from bot.core.deps import CONTEXT_KEY, Deps, deps_of
 from bot.core.events import first_delivery
-from handlers.request import apology
+from handlers.request import SlackRequest, apology
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,14 @@ def inject_deps(deps: Deps) -> Callable[..., Any]:
         return next()
 
     return middleware
+
+
+def attach_request(context: Any, body: dict[str, Any], next: Callable[[], Any]) -> Any:
+    """Build who is asking once per request; listeners name it as ``incoming`` (the way
+    Netflix/dispatch injects its session and user). Nothing is read from the database
+    until a listener asks, so acks stay fast."""
+    context["incoming"] = SlackRequest.from_body(deps_of(context), body, context.ack, context.respond, context.client)
+    return next()
 
 
 def drop_retried_events(body: dict[str, Any], context: Any, next: Callable[[], Any]) -> Any:

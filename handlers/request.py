@@ -1,8 +1,9 @@
 """Who is asking, in which workspace and language, and how to answer them.
 
-Every listener builds one of these first; it turns a :class:`UserError` into an
-ephemeral reply in the person's language and anything else into an apology with an
-id that also appears in the log.
+The request middleware (:func:`handlers.middleware.attach_request`) builds one
+:class:`SlackRequest` per Slack request and listeners name it as ``incoming``. The
+person and their language are read from the database on first use, not before the
+ack: a button's ack never waits for a query.
 """
 
 from __future__ import annotations
@@ -10,19 +11,23 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
 from typing import Any
 
+from slack_sdk import WebClient
 from sqlalchemy.exc import OperationalError
 
 from bot.core.audit import record
-from bot.core.db.models import Member, Role
+from bot.core.db.models import Member, Role, Workspace
 from bot.core.deps import Deps
 from bot.core.errors import UserError
-from bot.core.i18n import resolve_locale
+from bot.core.i18n import member_locale, resolve_locale
+from bot.core.localtime import local_today
+from bot.core.notify import Notifier
 from bot.core.render import Message
-from bot.people.members import find_member, member_locale, require_member, require_role
+from bot.people.members import find_member, require_member, require_role
 from bot.people.workspaces import ensure_workspace
 
 log = logging.getLogger(__name__)
@@ -33,21 +38,73 @@ class SlackRequest:
     deps: Deps
     workspace_id: str
     user_id: str
-    locale: str
-    member: Member | None
     trigger_id: str | None = None
     channel_id: str | None = None
     _ack: Callable[..., Any] | None = None
     _respond: Callable[..., Any] | None = None
     acked: bool = field(default=False)
+    _client: WebClient | None = None
+
+    @classmethod
+    def from_body(
+        cls, deps: Deps, body: dict[str, Any], ack: Any = None, respond: Any = None, client: WebClient | None = None
+    ) -> SlackRequest:
+        """The asker of any Slack payload: a slash command, a click, a submission or an event."""
+        event = body.get("event") or {}
+        team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+        user = body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user")
+        channel = body.get("channel_id") or (body.get("channel") or {}).get("id") or event.get("channel")
+        return cls(
+            deps,
+            str(team or ""),
+            str(user or ""),
+            trigger_id=body.get("trigger_id"),
+            channel_id=channel,
+            _ack=ack,
+            _respond=respond,
+            _client=client,
+        )
 
     @classmethod
     def load(cls, deps: Deps, workspace_id: str, user_id: str, **extra: Any) -> SlackRequest:
-        with deps.sessions.begin() as session:
-            workspace = ensure_workspace(session, workspace_id, deps.settings, deps.now())
-            member = find_member(session, workspace_id, user_id)
+        request = cls(deps, workspace_id, user_id, **extra)
+        request.member  # noqa: B018 - read now, while the caller expects the database
+        return request
+
+    @cached_property
+    def _asker(self) -> tuple[Member | None, Workspace, str]:
+        with self.deps.sessions.begin() as session:
+            workspace = ensure_workspace(session, self.workspace_id, self.deps.settings, self.deps.now())
+            member = find_member(session, self.workspace_id, self.user_id)
             locale = member_locale(member, workspace) if member else resolve_locale(workspace.locale)
-        return cls(deps, workspace_id, user_id, locale, member, **extra)
+        return member, workspace, locale
+
+    @property
+    def member(self) -> Member | None:
+        return self._asker[0]
+
+    @property
+    def workspace(self) -> Workspace:
+        return self._asker[1]
+
+    @property
+    def locale(self) -> str:
+        return self._asker[2]
+
+    def today(self) -> date:
+        """The asker's own date, in their timezone."""
+        return local_today(self.member_or_refuse(), self.workspace, self.deps.now())
+
+    @property
+    def client(self) -> WebClient:
+        """The Web API client for this request's workspace (Bolt's, with its token)."""
+        assert self._client is not None, "a request built outside Bolt has no client"
+        return self._client
+
+    @property
+    def notifier(self) -> Notifier:
+        """For use cases: renders in each recipient's language and queues, at this instant."""
+        return Notifier(self.deps.renderer, self.deps.library, self.deps.now())
 
     # ----- permissions -----------------------------------------------------------------
     def member_or_refuse(self) -> Member:
@@ -62,8 +119,9 @@ class SlackRequest:
 
     def refresh_member(self) -> Member:
         with self.deps.sessions() as session:
-            self.member = require_member(session, self.workspace_id, self.user_id)
-        return self.member
+            member = require_member(session, self.workspace_id, self.user_id)
+        self.__dict__["_asker"] = (member, self.workspace, self.locale)
+        return member
 
     def audit(self, action: str, subject: str | None = None, **detail: object) -> None:
         """Record that this person looked at or exported personal data (privacy reviews)."""
@@ -85,6 +143,10 @@ class SlackRequest:
     def render(self, template: str, **context: Any) -> Message:
         return self.deps.renderer.message(template, self.locale, **context)
 
+    def notice(self, key: str, **params: object) -> None:
+        """An ephemeral one-line answer from the catalog."""
+        self.reply(self.render("notice", text=self.t(key, **params)))
+
     def ack(self, message: Message | None = None, **extra: Any) -> None:
         if self._ack is None or self.acked:
             if message is not None:
@@ -100,14 +162,31 @@ class SlackRequest:
         elif self._respond is not None:
             self._respond(response_type="ephemeral", replace_original=False, **message.as_payload())
 
-    def fail(self, error: UserError) -> None:
-        text = self.t(error.key, **error.params)
-        self.reply(self.render("error", text=text))
+    def error_text(self, error: UserError) -> str:
+        return self.t(error.key, **error.params)
 
-    def apologise(self, exc: BaseException) -> None:
+    def fail(self, error: UserError) -> None:
+        self.reply(self.render("error", text=self.error_text(error)))
+
+    def apology_text(self, exc: BaseException) -> str:
+        """Logs ``exc`` with a new error id; the text to show: try again if the database
+        was only busy, otherwise the id to give an admin."""
         error_id = uuid.uuid4().hex[:8]
         log.error("error id %s for %s in %s: %r", error_id, self.user_id, self.workspace_id, exc, exc_info=exc)
-        self.reply(apology(self.deps, self.locale, exc, error_id))
+        key = "errors.busy" if isinstance(exc, OperationalError) else "errors.unexpected"
+        return self.deps.renderer.t(self.safe_locale(), key, error_id=error_id)
+
+    def apologise(self, exc: BaseException) -> None:
+        self.reply(self.render_safely(self.apology_text(exc)))
+
+    def render_safely(self, text: str) -> Message:
+        return self.deps.renderer.message("error", self.safe_locale(), text=text)
+
+    def safe_locale(self) -> str:
+        try:
+            return self.locale
+        except Exception:  # the database that failed the request may fail this too
+            return resolve_locale(self.deps.settings.locale)
 
 
 def apology(deps: Deps, locale: str, exc: BaseException, error_id: str) -> Message:
@@ -115,33 +194,3 @@ def apology(deps: Deps, locale: str, exc: BaseException, error_id: str) -> Messa
     was only busy, otherwise the error id to give their admin."""
     key = "errors.busy" if isinstance(exc, OperationalError) else "errors.unexpected"
     return deps.renderer.message("error", locale, text=deps.renderer.t(locale, key, error_id=error_id))
-
-
-def answering(request: SlackRequest, work: Callable[[], None]) -> None:
-    """Run ``work``; turn what goes wrong into a message the person can act on.
-
-    Once Slack has its ack, the work moves to the runtime's small work pool: Bolt runs
-    every listener, ack included, on its own threads, and those must stay free for the
-    next click's ack however long the database takes.
-    """
-    executor = request.deps.after_ack
-    if request.acked and executor is not None:
-        executor.submit(_run, request, work).add_done_callback(_log_failure)
-    else:
-        _run(request, work)
-
-
-def _log_failure(future: Future[None]) -> None:
-    """Even the apology failed (say Slack was unreachable): at least the log has it."""
-    error = future.exception()
-    if error is not None:
-        log.error("could not answer a request after its ack: %r", error, exc_info=error)
-
-
-def _run(request: SlackRequest, work: Callable[[], None]) -> None:
-    try:
-        work()
-    except UserError as error:
-        request.fail(error)
-    except Exception as exc:
-        request.apologise(exc)

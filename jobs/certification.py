@@ -13,9 +13,8 @@ from bot.certification.models import Certificate
 from bot.certification.reminders import DueReminder, claim_reminder, digest, due_reminders, lead_of
 from bot.certification.rules import rules
 from bot.core.db.models import Team, Workspace
-from bot.core.i18n import resolve_locale
+from bot.core.i18n import member_locale, resolve_locale
 from bot.core.outbox import post_message
-from bot.people.members import member_locale
 from jobs.context import JobContext
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.core.db.models import Member, OutboxMessage, OutboxStatus, Role, Workspace
+from bot.core.i18n import member_locale
 from bot.core.outbox import post_message
-from bot.people.members import member_locale
 from jobs.context import JobContext
 
 REPORT_HOUR = 9

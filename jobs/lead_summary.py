@@ -10,12 +10,12 @@ from bot.core.calendar import calendar_for
 from bot.core.content.loader import content_library
 from bot.core.db.models import Member, Role, Workspace
 from bot.core.errors import UserError
+from bot.core.i18n import member_locale
 from bot.core.localtime import lesson_clock, member_zone
 from bot.core.outbox import post_message
 from bot.learning.lessons import DELIVERY_WINDOW
 from bot.learning.messages import team_progress_message
 from bot.learning.progress import team_progress
-from bot.people.members import member_locale
 from jobs.context import JobContext
 
 

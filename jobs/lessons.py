@@ -8,11 +8,11 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.core.content.loader import content_library
 from bot.core.db.models import Member, Workspace
+from bot.core.i18n import member_locale
 from bot.core.outbox import post_message
 from bot.core.render import Message
 from bot.learning.lessons import DueLearner, deliver_day, learners_due
 from bot.learning.messages import lesson_card, quiz_question
-from bot.people.members import member_locale
 from jobs.context import JobContext
 
 log = logging.getLogger(__name__)

@@ -10,9 +10,8 @@ import logging
 from sqlalchemy.exc import IntegrityError
 
 from bot.core.db.models import Member, Workspace
-from bot.core.i18n import resolve_locale
+from bot.core.i18n import member_locale, resolve_locale
 from bot.core.outbox import post_message
-from bot.people.members import member_locale
 from bot.wellbeing.checkins import create_prompt, prompts_due
 from bot.wellbeing.messages import checkin_prompt
 from bot.wellbeing.support import fall_back, overdue_requests, support_settings

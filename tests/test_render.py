@@ -25,6 +25,7 @@ QUESTIONS = {kind: next(q for q in LIBRARY.questions.values() if q.kind is kind)
 PROGRESS = TeamProgress(["一组"], 4, [ModuleStats(m.id, 10, 7, {1, 2}) for m in LIBRARY.modules], [], [])
 CONTEXTS: dict[str, dict[str, Any]] = {
     "error": {"text": "oops"},
+    "error_modal": {"text": "Sorry & <b>"},
     "notice": {"text": "fine"},
     "lesson_card": {
         "lesson": LIBRARY.curriculum[0],
@@ -60,7 +61,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
     "settings_saved": {"lesson_time": "09:30", "paused_until": "2026-03-09"},
     "home": {"name": "Ann", "in_roster": False, "commands": ["help"], "learning": None, "certificate": None},
 }
-VIEWS = {"settings_modal", "home"}
+VIEWS = {"settings_modal", "home", "error_modal"}
 CONTEXTS |= CERT_CONTEXTS  # certificate and exam samples live with their own tests
 VIEWS |= CERT_VIEWS
 CONTEXTS |= POLL_CONTEXTS  # poll and scoring samples live with their own tests

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.core.content.library import CONTENT_DIR, parse_yaml
+
+if TYPE_CHECKING:
+    from bot.core.db.models import Member, Workspace
 
 LOCALES = ("zh-CN", "en")
 
@@ -84,3 +87,8 @@ def resolve_locale(*candidates: str | None) -> str:
         if candidate.lower().startswith("en"):
             return "en"
     return "en"
+
+
+def member_locale(member: Member, workspace: Workspace) -> str:
+    """The member's own language, else their Slack profile's, else the workspace default."""
+    return resolve_locale(member.locale, member.slack_locale, workspace.locale)

@@ -7,9 +7,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.db.models import Member, Role, Workspace
+from bot.core.db.models import Member, Role
 from bot.core.errors import UserError
-from bot.core.i18n import resolve_locale
 
 
 def find_member(session: Session, workspace_id: str, slack_id: str) -> Member | None:
@@ -21,11 +20,6 @@ def require_member(session: Session, workspace_id: str, slack_id: str) -> Member
     if member is None or not member.active:
         raise UserError("errors.not_in_roster")
     return member
-
-
-def member_locale(member: Member, workspace: Workspace) -> str:
-    """The member's own language, else their Slack profile's, else the workspace default."""
-    return resolve_locale(member.locale, member.slack_locale, workspace.locale)
 
 
 def require_role(member: Member, roles: Iterable[Role]) -> None:

@@ -18,11 +18,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.db.models import Member, OutboxMessage, OutboxStatus, Workspace
-from bot.core.i18n import Trusted, resolve_locale
+from bot.core.i18n import Trusted, member_locale, resolve_locale
 from bot.core.localtime import member_zone
 from bot.core.outbox import enqueue, post_message
 from bot.core.render import Message, Renderer
-from bot.people.members import member_locale
 from bot.polls.models import PollStatus, QuickPoll, QuickVote
 from bot.polls.quick_polls import close_quick_poll, tally
 

@@ -13,11 +13,12 @@ from bot.certification.reminders import lead_of
 from bot.core.db.models import Member, Role, Workspace
 from bot.core.deps import deps_of
 from bot.core.errors import UserError
+from bot.core.i18n import member_locale
 from bot.core.localtime import local_today
 from bot.core.outbox import post_message
-from bot.people.members import member_locale
 from handlers.commands.cert import show_team
-from handlers.request import SlackRequest, answering
+from handlers.request import SlackRequest
+from handlers.surfaces import answering
 
 
 def register(app: App) -> None:

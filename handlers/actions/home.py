@@ -7,7 +7,8 @@ from typing import Any
 from bot.core.command_line import Invocation
 from bot.core.deps import deps_of
 from handlers.commands import settings as settings_command
-from handlers.request import SlackRequest, answering
+from handlers.request import SlackRequest
+from handlers.surfaces import answering
 
 
 def open_settings_from_home(ack: Any, body: dict[str, Any], client: Any, context: Any) -> None:

@@ -13,7 +13,8 @@ from bot.polls.messages import PendingUpload, close_quick_poll_and_show, refresh
 from bot.polls.quick_polls import VoteStatus, find_quick_poll, may_close, vote
 from bot.polls.scoring import find_scoring_poll, judges_of, may_manage, waiting_judges
 from bot.polls.scoring_messages import close_scoring_poll_and_report, score_form, send_invites
-from handlers.request import SlackRequest, answering
+from handlers.request import SlackRequest
+from handlers.surfaces import answering
 
 
 def _clicked(ack: Any, body: dict[str, Any], respond: Any, context: Any) -> SlackRequest:

@@ -13,12 +13,13 @@ from bot.core.audit import record
 from bot.core.db.models import Member, Workspace
 from bot.core.deps import deps_of
 from bot.core.errors import UserError
+from bot.core.i18n import member_locale
 from bot.core.outbox import post_message
-from bot.people.members import member_locale
 from bot.wellbeing import checkins, support
 from bot.wellbeing.messages import checkin_modal, checkin_saved
 from handlers.commands.support import cancel_request, request_support
-from handlers.request import SlackRequest, answering
+from handlers.request import SlackRequest
+from handlers.surfaces import answering
 
 Work = Callable[[SlackRequest, Member, str, Any], None]
 

@@ -10,9 +10,10 @@ from bot.certification.messages import exam_modal
 from bot.core.command_line import Invocation, parse_mention
 from bot.core.db.models import Workspace
 from bot.core.errors import UserError
+from bot.core.i18n import member_locale
 from bot.core.localtime import member_zone
 from bot.core.outbox import post_message
-from bot.people.members import find_member, member_locale
+from bot.people.members import find_member
 from handlers.request import SlackRequest
 
 

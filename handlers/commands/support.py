@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 from bot.core.command_line import Invocation
 from bot.core.db.models import Member, Role, Workspace
 from bot.core.errors import UserError
+from bot.core.i18n import member_locale
 from bot.core.outbox import post_message
-from bot.people.members import member_locale
 from bot.wellbeing import support
 from bot.wellbeing.checkins import save_preferences
 from handlers.request import SlackRequest

@@ -28,7 +28,8 @@ from bot.people.messages import queue_welcome
 from bot.people.onboarding import is_admin, make_first_admin, preview_roster, slack_profile_fields
 from bot.people.roster import import_roster
 from bot.people.workspaces import ensure_workspace
-from handlers.request import SlackRequest, answering
+from handlers.request import SlackRequest
+from handlers.surfaces import answering
 from handlers.views.workspace_settings import open_from_button
 
 log = logging.getLogger(__name__)

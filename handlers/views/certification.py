@@ -12,9 +12,9 @@ from bot.certification.rules import parse_score
 from bot.core.db.models import Member, Workspace
 from bot.core.deps import deps_of
 from bot.core.errors import UserError
+from bot.core.i18n import member_locale
 from bot.core.localtime import local_today
 from bot.core.outbox import post_message
-from bot.people.members import member_locale
 from handlers.request import SlackRequest
 from handlers.views.exam import submit_exam, submit_grades
 from handlers.views.state import selected

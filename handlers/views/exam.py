@@ -11,8 +11,9 @@ from bot.certification.models import ExamAttempt, ExamWindow
 from bot.core.db.models import Member, Workspace
 from bot.core.deps import deps_of
 from bot.core.errors import UserError
+from bot.core.i18n import member_locale
 from bot.core.outbox import post_message
-from bot.people.members import find_member, member_locale
+from bot.people.members import find_member
 from handlers.request import SlackRequest
 from handlers.views.state import selected
 

@@ -8,7 +8,8 @@ from typing import Any
 from bot.core.db.models import Role, Workspace
 from bot.core.deps import deps_of
 from bot.people.workspace_settings import SettingError, WorkspaceChanges, apply_changes, describe_weekdays
-from handlers.request import SlackRequest, answering
+from handlers.request import SlackRequest
+from handlers.surfaces import answering
 from handlers.views.state import selected
 
 # SettingError messages start with the setting's name; each maps to its modal block.

@@ -1,0 +1,70 @@
+"""`/coach lesson | quiz | streak | team progress`: the daily lesson again, a practice
+question, the streak, and (leads) the team's learning progress."""
+
+from __future__ import annotations
+
+from bot.core.calendar import calendar_for
+from bot.core.command_line import Invocation
+from bot.core.errors import UserError
+from bot.learning.lessons import delivered_lesson_ids, latest_lesson, next_lesson
+from bot.learning.messages import lesson_card, quiz_question, team_progress_message
+from bot.learning.progress import team_progress
+from bot.learning.quiz import practice_item
+from bot.learning.streaks import streak
+from handlers.commands.runner import Runner
+from handlers.request import SlackRequest
+
+
+def lesson(incoming: SlackRequest, _invocation: Invocation) -> None:
+    """Today's (or the latest) lesson again; a preview before the first one."""
+    member, deps = incoming.member_or_refuse(), incoming.deps
+    with deps.sessions() as session:
+        shown, day = latest_lesson(session, deps.library, member.id)
+        upcoming = None if shown else next_lesson(deps.library, delivered_lesson_ids(session, member.id))
+    if shown and day:
+        intro = incoming.t("lesson.again", date=day.isoformat())
+        incoming.ack(lesson_card(deps.renderer, deps.library, shown, incoming.locale, footer=False, intro=intro))
+    elif upcoming:
+        intro = incoming.t("lesson.preview", time=member.lesson_time or incoming.workspace.lesson_time)
+        incoming.ack(lesson_card(deps.renderer, deps.library, upcoming, incoming.locale, footer=False, intro=intro))
+    else:
+        incoming.notice("lesson.finished")
+
+
+def quiz(incoming: SlackRequest, _invocation: Invocation) -> None:
+    """One extra practice question, answered in place."""
+    member, deps = incoming.member_or_refuse(), incoming.deps
+    with deps.sessions.begin() as session:
+        item = practice_item(session, deps.library, member, deps.now())
+        message = quiz_question(deps.renderer, deps.library, item, incoming.locale) if item else None
+    if message is None:
+        incoming.notice("quiz.nothing_to_practise")
+    else:
+        incoming.ack(message)
+
+
+def streak_command(incoming: SlackRequest, _invocation: Invocation) -> None:
+    """Working days in a row with at least one answer."""
+    member = incoming.member_or_refuse()
+    with incoming.deps.sessions() as session:
+        result = streak(session, member.id, calendar_for(incoming.workspace), incoming.today())
+    if result.current == 0 and result.longest == 0:
+        incoming.notice("streak.none")
+        return
+    today = "streak.done_today" if result.answered_today else "streak.open_today"
+    text = incoming.t("streak.current", current=result.current, longest=result.longest) + "\n" + incoming.t(today)
+    incoming.ack(incoming.render("notice", text=text))
+
+
+def team(incoming: SlackRequest, invocation: Invocation) -> None:
+    """(Leads) per-module accuracy, participation, weakest modules, inactive agents."""
+    lead, deps = incoming.member_or_refuse(), incoming.deps
+    if [arg.lower() for arg in invocation.args] != ["progress"]:
+        raise UserError("progress.usage")
+    with deps.sessions() as session:
+        progress = team_progress(session, deps.library, lead, calendar_for(incoming.workspace), incoming.today())
+    incoming.audit("progress.viewed")
+    incoming.ack(team_progress_message(deps.renderer, deps.library, progress, incoming.locale))
+
+
+SUBCOMMANDS: dict[str, Runner] = {"lesson": lesson, "quiz": quiz, "streak": streak_command, "team": team}
