@@ -10,6 +10,8 @@ from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.config import Settings
+from bot.core.content.loader import content_library
+from bot.core.notify import Notifier
 from bot.core.outbox import OutboxSender
 from bot.core.render import Renderer
 
@@ -22,3 +24,8 @@ class JobContext:
     sender: OutboxSender
     now: datetime
     client_for: Callable[[str], WebClient]
+
+    @property
+    def notifier(self) -> Notifier:
+        """For the use cases a job calls: renders in each recipient's language, queues at ``now``."""
+        return Notifier(self.renderer, content_library(), self.now)
