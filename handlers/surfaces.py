@@ -59,7 +59,7 @@ def modal(listener: Listener) -> Listener:
         except FieldErrors as errors:
             _show_in_form(incoming, view, {block: incoming.error_text(e) for block, e in errors.errors.items()})
         except UserError as error:
-            _show_in_form(incoming, view, {error.field or first_input(view): incoming.error_text(error)})
+            _show_in_form(incoming, view, {error.block or first_input(view): incoming.error_text(error)})
         except Exception as exc:
             _show_in_form(incoming, view, {first_input(view): incoming.apology_text(exc)})
         incoming.ack()
