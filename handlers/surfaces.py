@@ -91,6 +91,9 @@ def first_input(view: dict[str, Any]) -> str:
 
 def _show_in_form(incoming: SlackRequest, view: dict[str, Any], errors: dict[str, str]) -> None:
     inputs = {str(b.get("block_id")) for b in view.get("blocks") or [] if b.get("type") == "input"}
+    inputs |= set(((view.get("state") or {}).get("values") or {}).keys())  # keyed by input block id
+    if not inputs and not view.get("blocks"):  # a view without its form (forged): nothing to check against
+        inputs = set(errors)
     shown = {block: text for block, text in errors.items() if block in inputs}
     if shown:
         incoming.ack(response_action="errors", errors=shown)

@@ -152,7 +152,7 @@ def test_the_checkin_modal_stores_an_answer_and_thanks_only_the_agent(playground
 def test_invalid_submissions_get_field_errors_and_store_nothing(playground: Playground) -> None:
     answer = playground.driver.submit(
         "UAGENT5",
-        {"callback_id": "checkin", "blocks": []},
+        open_checkin(playground, "UAGENT5"),  # type: ignore[arg-type]
         {
             "stress": {"stress": radio("9")},
             "tags": {"tags": {"type": "checkboxes", "selected_options": [{"value": "hacking"}]}},

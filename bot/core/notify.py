@@ -50,6 +50,10 @@ class Notifier:
             dedupe_key,
         )
 
+    def deliver(self, session: Session, recipient: Member, message: Message, dedupe_key: str) -> bool:
+        """DM ``recipient`` a message already built in their language (see :meth:`locale_of`)."""
+        return self.send(session, recipient.workspace_id, recipient.slack_id, message, dedupe_key)
+
     def send(self, session: Session, workspace_id: str, channel: str, message: Message, dedupe_key: str) -> bool:
         """Queue an already rendered message to a channel or user id."""
         return post_message(

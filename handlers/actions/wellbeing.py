@@ -4,179 +4,126 @@ person it is about pressed the button that sends it."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, Respond
 
 from bot.core.audit import record
-from bot.core.db.models import Member, Workspace
-from bot.core.deps import deps_of
 from bot.core.errors import UserError
-from bot.core.i18n import member_locale
-from bot.core.outbox import post_message
-from bot.wellbeing import checkins, support
-from bot.wellbeing.messages import checkin_modal, checkin_saved
-from handlers.commands.support import cancel_request, request_support
+from bot.wellbeing import checkins, support, use_cases
+from bot.wellbeing.messages import checkin_modal
 from handlers.request import SlackRequest
-from handlers.surfaces import answering
-
-Work = Callable[[SlackRequest, Member, str, Any], None]
+from handlers.surfaces import button
 
 
 def register(app: App) -> None:
-    app.action("checkin_open")(_listener(open_checkin))
-    app.action(re.compile(r"^checkin_quick_[1-5]$"))(_listener(quick_checkin))
-    app.action("checkin_delete_confirm")(_listener(delete_checkins))
-    app.action("checkin_ask_peer")(_listener(ask_peer))
-    app.action("checkin_talk_to_lead")(_listener(talk_to_lead))
-    app.action("support_accept")(_listener(accept))
-    app.action("support_reveal")(_listener(reveal))
-    app.action("support_cancel")(_listener(cancel))
-    app.action(re.compile(r"^support_close_(yes|no)$"))(_listener(close))
+    app.action("checkin_open")(button(open_checkin))
+    app.action(re.compile(r"^checkin_quick_[1-5]$"))(button(quick_checkin))
+    app.action("checkin_delete_confirm")(button(delete_checkins))
+    app.action("checkin_ask_peer")(button(ask_peer))
+    app.action("checkin_talk_to_lead")(button(talk_to_lead))
+    app.action("support_accept")(button(accept))
+    app.action("support_reveal")(button(reveal))
+    app.action("support_cancel")(button(cancel))
+    app.action(re.compile(r"^support_close_(yes|no)$"))(button(close))
 
 
-def _listener(work: Work) -> Callable[..., None]:
-    def listener(
-        ack: Any, body: dict[str, Any], action: dict[str, Any], respond: Any, client: Any, context: Any
-    ) -> None:
-        ack()
-        deps = deps_of(context)
-        request = SlackRequest.load(
-            deps, str(body["team"]["id"]), str(body["user"]["id"]), trigger_id=body.get("trigger_id"), _respond=respond
-        )
-        request.acked = True
-        answering(request, lambda: work(request, request.member_or_refuse(), str(action.get("value") or ""), client))
-
-    listener.__name__ = work.__name__
-    return listener
+def _value(action: dict[str, Any]) -> str:
+    return str(action.get("value") or "")
 
 
-def _number(value: str) -> int:
-    head = value.partition(":")[0]
+def _number(action: dict[str, Any]) -> int:
+    head = _value(action).partition(":")[0]
     if not head.isdigit():
         raise UserError("support.errors.no_longer_open")
     return int(head)
 
 
-def _replace(request: SlackRequest, key: str, **params: object) -> None:
-    assert request._respond is not None
-    request._respond(replace_original=True, **request.render("notice", text=request.t(key, **params)).as_payload())
+def _replace(incoming: SlackRequest, respond: Respond, key: str, **params: object) -> None:
+    respond(replace_original=True, **incoming.render("notice", text=incoming.t(key, **params)).as_payload())
 
 
-def open_checkin(request: SlackRequest, _member: Member, value: str, client: Any) -> None:
-    view = checkin_modal(request.deps.renderer, request.deps.library, request.locale, value if value.isdigit() else "")
-    client.views_open(trigger_id=request.trigger_id, view=view)
+def open_checkin(incoming: SlackRequest, action: dict[str, Any]) -> None:
+    incoming.member_or_refuse()
+    prompt = _value(action) if _value(action).isdigit() else ""
+    view = checkin_modal(incoming.deps.renderer, incoming.deps.library, incoming.locale, prompt)
+    incoming.client.views_open(trigger_id=incoming.trigger_id, view=view)
 
 
-def quick_checkin(request: SlackRequest, member: Member, value: str, _client: Any) -> None:
-    prompt, _, level = value.partition(":")
-    deps, now = request.deps, request.deps.now()
+def quick_checkin(incoming: SlackRequest, action: dict[str, Any], respond: Respond) -> None:
+    member, deps = incoming.member_or_refuse(), incoming.deps
+    prompt, _, level = _value(action).partition(":")
     with deps.sessions.begin() as session:
-        if not prompt.isdigit() or not checkins.claim_prompt(session, int(prompt), member.id, now):
-            raise UserError("checkin.prompt.already")
-        answer = checkins.quick_answer(level)
-        if answer is None:
-            raise UserError("checkin.errors.stress")
-        saved = checkins.record_checkin(session, member, answer, checkins.today_for(session, member, now), now)
-        reason = checkins.help_reason(session, member.id)
-        has_lead = support.lead_for(session, member) is not None
-        message = checkin_saved(deps.renderer, deps.library, request.locale, saved, reason, has_lead)
-    assert request._respond is not None
-    request._respond(replace_original=True, **message.as_payload())
+        saved = use_cases.quick_checkin(session, incoming.notifier, member, prompt, level)
+    respond(replace_original=True, **saved.message.as_payload())
 
 
-def delete_checkins(request: SlackRequest, member: Member, _value: str, _client: Any) -> None:
-    with request.deps.sessions.begin() as session:
+def delete_checkins(incoming: SlackRequest, respond: Respond) -> None:
+    member = incoming.member_or_refuse()
+    with incoming.deps.sessions.begin() as session:
         count = checkins.delete_own_checkins(session, member.id)
-        now = request.deps.now()
+        now = incoming.deps.now()
         record(session, workspace_id=member.workspace_id, actor=member.slack_id, action="checkin.deleted", now=now)
-    _replace(request, "checkin.delete.done", count=count)
+    _replace(incoming, respond, "checkin.delete.done", count=count)
 
 
-def ask_peer(request: SlackRequest, member: Member, value: str, _client: Any) -> None:
-    situations = request.deps.library.coping.situations
-    topic = ", ".join(situations[tag].get(request.locale) for tag in value.split(",") if tag in situations)
-    request_support(request, member, topic)
-
-
-def talk_to_lead(request: SlackRequest, member: Member, _value: str, _client: Any) -> None:
-    deps, now = request.deps, request.deps.now()
-    with deps.sessions.begin() as session:
-        lead = support.lead_for(session, member)
-        workspace = session.get(Workspace, member.workspace_id)
-        if lead is None or workspace is None:
-            raise UserError("checkin.no_lead")
-        message = deps.renderer.message("checkin_lead_request", member_locale(lead, workspace), name=member.name)
-        key = f"talk-to-lead:{member.id}:{checkins.today_for(session, member, now)}"
-        post_message(
-            session, workspace_id=member.workspace_id, dedupe_key=key, channel=lead.slack_id, message=message, now=now
+def ask_peer(incoming: SlackRequest, action: dict[str, Any]) -> None:
+    member = incoming.member_or_refuse()
+    situations = incoming.deps.library.coping.situations
+    tags = [tag for tag in _value(action).split(",") if tag in situations]
+    topic = ", ".join(situations[tag].get(incoming.locale) for tag in tags)
+    with incoming.deps.sessions.begin() as session:
+        created = use_cases.ask_for_support(session, incoming.notifier, member, topic)
+        reply = incoming.render(
+            "support_requested",
+            request_id=created.request.id,
+            supporters=len(created.supporters),
+            minutes=created.settings.timeout_minutes,
+            fallback_channel=bool(created.settings.channel),
         )
-        lead_name = lead.name
-    request.reply(request.render("notice", text=request.t("checkin.lead_notified", lead=lead_name)))
+    incoming.reply(reply)
 
 
-def accept(request: SlackRequest, member: Member, value: str, _client: Any) -> None:
-    deps, now = request.deps, request.deps.now()
-    with deps.sessions.begin() as session:
-        result, accepted = support.accept(session, _number(value), member, now)
-        if result is support.AcceptResult.WON:
-            requester = session.get(Member, accepted.requester_id)
-            workspace = session.get(Workspace, member.workspace_id)
-            assert requester is not None and workspace is not None
-            message = deps.renderer.message(
-                "support_matched",
-                member_locale(requester, workspace),
-                request_id=accepted.id,
-                supporter_name=member.name,
-            )
-            key = f"support-matched:{accepted.id}"
-            post_message(
-                session,
-                workspace_id=member.workspace_id,
-                dedupe_key=key,
-                channel=requester.slack_id,
-                message=message,
-                now=now,
-            )
+def talk_to_lead(incoming: SlackRequest) -> None:
+    member = incoming.member_or_refuse()
+    with incoming.deps.sessions.begin() as session:
+        lead_name = use_cases.ask_lead_to_talk(session, incoming.notifier, member).name
+    incoming.notice("checkin.lead_notified", lead=lead_name)
+
+
+def accept(incoming: SlackRequest, action: dict[str, Any], respond: Respond) -> None:
+    member = incoming.member_or_refuse()
+    with incoming.deps.sessions.begin() as session:
+        result = use_cases.accept_support(session, incoming.notifier, _number(action), member)
     if result is support.AcceptResult.WON:
-        _replace(request, "support.offer.accepted")
+        _replace(incoming, respond, "support.offer.accepted")
     else:
-        key = "support.offer.taken" if result is support.AcceptResult.TAKEN else "support.offer.closed"
-        request.reply(request.render("notice", text=request.t(key)))
+        incoming.notice("support.offer.taken" if result is support.AcceptResult.TAKEN else "support.offer.closed")
 
 
-def reveal(request: SlackRequest, member: Member, value: str, client: Any) -> None:
-    deps, request_id = request.deps, _number(value)
+def reveal(incoming: SlackRequest, action: dict[str, Any], respond: Respond) -> None:
+    member, deps, request_id = incoming.member_or_refuse(), incoming.deps, _number(action)
     with deps.sessions() as session:
         supporter = support.supporter_awaiting_reveal(session, request_id, member)
         supporter_slack, supporter_name = supporter.slack_id, supporter.name
-    channel = client.conversations_open(users=f"{member.slack_id},{supporter_slack}")["channel"]["id"]
-    now = deps.now()
+    opened = incoming.client.conversations_open(users=f"{member.slack_id},{supporter_slack}")
     with deps.sessions.begin() as session:
-        revealed = support.reveal(session, request_id, member, str(channel), now)
-        chat = request.render(
-            "support_chat", requester_name=member.name, supporter_name=supporter_name, topic=revealed.topic
-        )
-        key = f"support-chat:{request_id}"
-        post_message(
-            session, workspace_id=member.workspace_id, dedupe_key=key, channel=str(channel), message=chat, now=now
-        )
-    closing = request.render(
-        "support_close", request_id=request_id, intro=request.t("support.started", name=supporter_name)
-    )
-    assert request._respond is not None
-    request._respond(replace_original=True, **closing.as_payload())
+        channel = str(opened["channel"]["id"])
+        use_cases.start_support_chat(session, incoming.notifier, request_id, member, supporter_name, channel)
+    intro = incoming.t("support.started", name=supporter_name)
+    respond(replace_original=True, **incoming.render("support_close", request_id=request_id, intro=intro).as_payload())
 
 
-def cancel(request: SlackRequest, member: Member, value: str, _client: Any) -> None:
-    with request.deps.sessions.begin() as session:
-        cancel_request(request, session, _number(value), member)
-    _replace(request, "support.cancelled")
+def cancel(incoming: SlackRequest, action: dict[str, Any], respond: Respond) -> None:
+    member = incoming.member_or_refuse()
+    with incoming.deps.sessions.begin() as session:
+        use_cases.cancel_support(session, incoming.notifier, _number(action), member)
+    _replace(incoming, respond, "support.cancelled")
 
 
-def close(request: SlackRequest, member: Member, value: str, _client: Any) -> None:
-    helped = value.endswith(":yes")
-    with request.deps.sessions.begin() as session:
-        support.close(session, _number(value), member, helped, request.deps.now())
-    _replace(request, "support.close.thanks_yes" if helped else "support.close.thanks_no")
+def close(incoming: SlackRequest, action: dict[str, Any], respond: Respond) -> None:
+    member = incoming.member_or_refuse()
+    helped = _value(action).endswith(":yes")
+    with incoming.deps.sessions.begin() as session:
+        support.close(session, _number(action), member, helped, incoming.deps.now())
+    _replace(incoming, respond, "support.close.thanks_yes" if helped else "support.close.thanks_no")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from bot.core.command_line import Invocation
 from bot.core.db.models import Member
@@ -15,17 +14,17 @@ from handlers.request import SlackRequest
 log = logging.getLogger(__name__)
 
 
-def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
+def run(request: SlackRequest, invocation: Invocation) -> None:
     member = request.member_or_refuse()
     args = [arg.lower() for arg in invocation.args]
-    deps = request.deps
+    deps, client = request.deps, request.client
     if not args:
         request.ack()
         client.views_open(
             trigger_id=request.trigger_id, view=checkin_modal(deps.renderer, deps.library, request.locale)
         )
     elif args == ["history"]:
-        show_history(request, member, client)
+        show_history(request, member)
     elif args == ["settings"]:
         with deps.sessions() as session:
             prefs, zone = preferences(session, member), member_timezone(session, member)
@@ -42,7 +41,7 @@ def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
         raise UserError("checkin.usage")
 
 
-def show_history(request: SlackRequest, member: Member, client: Any) -> None:
+def show_history(request: SlackRequest, member: Member) -> None:
     """The text trend answers at once; the chart follows in the person's DM with the bot."""
     deps = request.deps
     with deps.sessions() as session:
@@ -52,6 +51,7 @@ def show_history(request: SlackRequest, member: Member, client: Any) -> None:
     if not answered:
         return
     try:
+        client = request.client
         channel = client.conversations_open(users=request.user_id)["channel"]["id"]
         chart = checkin_chart(deps.renderer, request.locale, points)
         client.files_upload_v2(channel=channel, content=chart, filename="checkins.png")

@@ -21,12 +21,12 @@ def _old(run: Callable[[SlackRequest, Invocation, Any], None]) -> Runner:
 RUNNERS: dict[str, Runner] = {
     **learning.SUBCOMMANDS,
     "help": _old(help_command.run),
-    "checkin": _old(checkin.run),
-    "support": _old(support.run),
+    "checkin": checkin.run,
+    "support": support.run,
     "cert": _old(cert.run),
     "exam": _old(exam.run),
     "settings": _old(settings_command.run),
-    "wellbeing": _old(wellbeing.run),
+    "wellbeing": wellbeing.run,
     "poll": _old(poll.run),
     "score": _old(score.run),
 }

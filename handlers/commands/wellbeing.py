@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.core.command_line import Invocation
 from bot.core.errors import UserError
 from bot.wellbeing.checkins import today_for
@@ -12,7 +10,7 @@ from bot.wellbeing.team_trends import view_trend
 from handlers.request import SlackRequest
 
 
-def run(request: SlackRequest, invocation: Invocation, _client: Any) -> None:
+def run(request: SlackRequest, invocation: Invocation) -> None:
     viewer = request.member_or_refuse()
     args = list(invocation.args)
     if args and (args[0].lower() != "team" or len(args) < 2):
