@@ -3,9 +3,10 @@
 - a slash command answers in its ack: a :class:`UserError` becomes an ephemeral reply;
 - a button acks at once and does its work on the runtime's work pool (Bolt's threads
   must stay free for the next click's ack); errors come back through ``response_url``;
-- a modal submission answers in its ack: a :class:`UserError` is shown under its field
-  (``response_action: errors``), and so is the apology for anything unexpected, so the
-  person sees an error id instead of Slack's generic failure;
+- a modal submission answers in its ack: a :class:`UserError` naming its input is shown
+  under it (``response_action: errors``); one about the whole form, and the apology with
+  an error id for anything unexpected, replace the form (``response_action: update``), so
+  the person never sees Slack's generic failure;
 - an event has nobody to answer: errors are logged with an id.
 
 Listeners name the arguments they need (``incoming`` is the :class:`SlackRequest` the
@@ -59,9 +60,12 @@ def modal(listener: Listener) -> Listener:
         except FieldErrors as errors:
             _show_in_form(incoming, view, {block: incoming.error_text(e) for block, e in errors.errors.items()})
         except UserError as error:
-            _show_in_form(incoming, view, {error.block or first_input(view): incoming.error_text(error)})
+            if error.block:
+                _show_in_form(incoming, view, {error.block: incoming.error_text(error)})
+            else:  # about the whole form (not your team, not in the roster): no field to put it under
+                _replace_form(incoming, incoming.error_text(error))
         except Exception as exc:
-            _show_in_form(incoming, view, {first_input(view): incoming.apology_text(exc)})
+            _replace_form(incoming, incoming.apology_text(exc))
         incoming.ack()
 
     return run
@@ -81,15 +85,9 @@ def event(listener: Listener) -> Listener:
     return run
 
 
-def first_input(view: dict[str, Any]) -> str:
-    """The block id an error goes under when it names no field: the form's first input."""
-    for block in view.get("blocks") or []:
-        if block.get("type") == "input" and block.get("block_id"):
-            return str(block["block_id"])
-    return ""
-
-
 def _show_in_form(incoming: SlackRequest, view: dict[str, Any], errors: dict[str, str]) -> None:
+    """Each error under its input (``response_action: errors``); Slack refuses an error for a
+    block the form does not have, so such errors replace the form instead."""
     inputs = {str(b.get("block_id")) for b in view.get("blocks") or [] if b.get("type") == "input"}
     inputs |= set(((view.get("state") or {}).get("values") or {}).keys())  # keyed by input block id
     if not inputs and not view.get("blocks"):  # a view without its form (forged): nothing to check against
@@ -97,18 +95,14 @@ def _show_in_form(incoming: SlackRequest, view: dict[str, Any], errors: dict[str
     shown = {block: text for block, text in errors.items() if block in inputs}
     if shown:
         incoming.ack(response_action="errors", errors=shown)
-    else:  # no input to show it under: replace the form with the message
-        text = "\n".join(errors.values())
-        title = view.get("title") or {"type": "plain_text", "text": "Coachbot"}
-        incoming.ack(
-            response_action="update",
-            view={
-                "type": "modal",
-                "title": title,
-                "close": {"type": "plain_text", "text": "OK"},
-                "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
-            },
-        )
+    else:
+        _replace_form(incoming, "\n".join(errors.values()))
+
+
+def _replace_form(incoming: SlackRequest, text: str) -> None:
+    """Replace the form with the message and a close button (``response_action: update``)."""
+    view = incoming.deps.renderer.view("error_modal", incoming.safe_locale(), text=text)
+    incoming.ack(response_action="update", view=view)
 
 
 def answering(request: SlackRequest, work: Callable[[], None]) -> None:

@@ -16,7 +16,7 @@ from bot.core.audit import record
 from bot.core.content.library import ContentLibrary
 from bot.core.content.schema import ExamBlueprint, QuestionKind
 from bot.core.db.models import Member
-from bot.core.errors import UserError
+from bot.core.errors import FieldErrors, UserError
 
 DEFAULT_BLUEPRINT = "theory_standard"
 MAX_WINDOW_DAYS = 30
@@ -144,9 +144,13 @@ def grade_attempt(
     window = session.get(ExamWindow, attempt.window_id)
     assert window is not None
     exam = blueprint(library, window.blueprint_id)
-    for short in exam.short_answers:
-        if not 0 <= points.get(short.id, -1) <= short.points:
-            raise UserError("exam.errors.points", limit=short.points)
+    wrong = {
+        f"g-{short.id}": UserError("exam.errors.points", limit=short.points)
+        for short in exam.short_answers
+        if not 0 <= points.get(short.id, -1) <= short.points
+    }
+    if wrong:
+        raise FieldErrors(wrong)  # each under its own grading field (block "g-<question id>")
     attempt.short_points = {s.id: points[s.id] for s in exam.short_answers}
     attempt.theory_score = Decimal(int(attempt.choice_points or 0) + sum(attempt.short_points.values()))
     attempt.status = "graded"

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from bot.certification import use_cases
 from bot.certification.certificates import (
     can_view,
     current_certificate,
     history,
     latest_assessment,
     lead_team_ids,
-    team_page,
 )
 from bot.certification.messages import cert_card, digest_message, team_message
 from bot.certification.register import export_register
@@ -19,13 +17,12 @@ from bot.core.command_line import Invocation, parse_mention
 from bot.core.db.models import Member, Role, Workspace
 from bot.core.errors import UserError
 from bot.core.localtime import local_today
-from bot.learning.progress import lead_teams
 from bot.people.members import find_member
 from handlers.commands import cert_assess
 from handlers.request import SlackRequest
 
 
-def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
+def run(request: SlackRequest, invocation: Invocation) -> None:
     viewer = request.member_or_refuse()
     head = invocation.args[0].lower() if invocation.args else ""
     if head == "team":
@@ -33,9 +30,9 @@ def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
         request.audit("cert.team_viewed")
         show_team(request, page=1)
     elif head == "export":
-        export(request, client)
+        export(request)
     elif head == "assess":
-        cert_assess.open_modal(request, invocation.args[1:], client)
+        cert_assess.open_modal(request, invocation.args[1:])
     elif head == "digest":
         request.require(Role.HR)
         request.audit("cert.digest_viewed")
@@ -76,16 +73,11 @@ def show_card(request: SlackRequest, holder: Member) -> None:
 
 
 def show_team(request: SlackRequest, page: int) -> None:
-    deps, lead = request.deps, request.member_or_refuse()
-    with deps.sessions() as session:
-        workspace = session.get(Workspace, lead.workspace_id)
-        assert workspace is not None
-        teams = lead_teams(session, lead)
-        result = team_page(session, {t.id for t in teams}, page)
-        message = team_message(
-            deps.renderer, request.locale, [t.name for t in teams], result, local_today(lead, workspace, deps.now())
-        )
-    request.ack(message)
+    lead = request.member_or_refuse()
+    with request.deps.sessions() as session:
+        register = use_cases.team_register(session, lead, page)
+    today = request.today()
+    request.ack(team_message(request.deps.renderer, request.locale, register.team_names, register.page, today))
 
 
 def show_digest(request: SlackRequest) -> None:
@@ -97,7 +89,7 @@ def show_digest(request: SlackRequest) -> None:
         request.ack(digest_message(deps.renderer, request.locale, digest(session, workspace.id, today), today))
 
 
-def export(request: SlackRequest, client: Any) -> None:
+def export(request: SlackRequest) -> None:
     """Leads get their team's rows, HR and admins everything; the file goes to the requester's DM."""
     viewer = request.member_or_refuse()
     if viewer.role not in (Role.LEAD, Role.HR, Role.ADMIN):
@@ -107,6 +99,7 @@ def export(request: SlackRequest, client: Any) -> None:
         data = export_register(session, request.workspace_id, teams)
     request.audit("cert.exported", rows=max(data.count("\n") - 1, 0))
     request.ack()
+    client = request.client
     channel = client.conversations_open(users=request.user_id)["channel"]["id"]
     rows = max(data.count("\n") - 1, 0)
     client.files_upload_v2(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
 
 from bot.certification.certificates import require_assessor
 from bot.certification.score_sources import latest_scores
@@ -14,7 +13,7 @@ from bot.people.members import find_member
 from handlers.request import SlackRequest
 
 
-def open_modal(request: SlackRequest, args: Sequence[str], client: Any) -> None:
+def open_modal(request: SlackRequest, args: Sequence[str]) -> None:
     assessor = request.member_or_refuse()
     slack_id = parse_mention(args[0]) if len(args) == 1 else None
     if slack_id is None:
@@ -35,7 +34,7 @@ def open_modal(request: SlackRequest, args: Sequence[str], client: Any) -> None:
     view = request.deps.renderer.view(
         "cert_assess_modal", request.locale, member_id=holder.id, name=holder.name, initial=initial, hints=hints
     )
-    client.views_open(trigger_id=request.trigger_id, view=view)
+    request.client.views_open(trigger_id=request.trigger_id, view=view)
 
 
 def _plain(score: Decimal | None) -> str | None:

@@ -1,73 +1,72 @@
-"""Certification modals: recording an assessment (and grading exams)."""
+"""Certification modals: recording an assessment, handing in the exam, grading it."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from slack_bolt import App
 
-from bot.certification.certificates import record_assessment, require_assessor
-from bot.certification.messages import assessment_message
+from bot.certification import use_cases
 from bot.certification.rules import parse_score
-from bot.core.db.models import Member, Workspace
-from bot.core.deps import deps_of
-from bot.core.errors import UserError
-from bot.core.i18n import member_locale
-from bot.core.localtime import local_today
-from bot.core.outbox import post_message
+from bot.core.errors import FieldErrors, UserError
 from handlers.request import SlackRequest
-from handlers.views.exam import submit_exam, submit_grades
+from handlers.surfaces import modal
 from handlers.views.state import selected
+
+SCORES = ("theory", "practical", "daily")
 
 
 def register(app: App) -> None:
-    app.view("cert_assess")(submit_assessment)
-    app.view("exam_submit")(submit_exam)
-    app.view("exam_grade")(submit_grades)
+    app.view("cert_assess")(modal(submit_assessment))
+    app.view("exam_submit")(modal(submit_exam))
+    app.view("exam_grade")(modal(submit_grades))
 
 
-def submit_assessment(ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
-    deps = deps_of(context)
-    request = SlackRequest.load(deps, str(body["team"]["id"]), str(body["user"]["id"]))
-    scores, errors = {}, {}
-    for field in ("theory", "practical", "daily"):
+def _metadata_id(view: dict[str, Any]) -> int:
+    value = str(view.get("private_metadata") or "")
+    return int(value) if value.isdigit() else 0
+
+
+def _blocks(view: dict[str, Any], prefix: str) -> list[str]:
+    return [str(b["block_id"]) for b in view.get("blocks") or [] if str(b.get("block_id", "")).startswith(prefix)]
+
+
+def submit_assessment(incoming: SlackRequest, view: dict[str, Any]) -> None:
+    assessor = incoming.member_or_refuse()
+    scores: dict[str, Decimal] = {}
+    errors: dict[str, UserError] = {}
+    for field in SCORES:
         try:
-            scores[field] = parse_score(selected(view, field, field) or "", request.t(f"cert.assess.{field}"))
+            scores[field] = parse_score(selected(view, field, field) or "", incoming.t(f"cert.assess.{field}"))
         except UserError as error:
-            errors[field] = request.t(error.key, **error.params)
+            errors[field] = error
     if errors:
-        ack(response_action="errors", errors=errors)
-        return
-    now = deps.now()
-    try:
-        with deps.sessions.begin() as session:
-            assessor = request.member_or_refuse()
-            holder = session.get(Member, int(view.get("private_metadata") or 0))
-            if holder is None or holder.workspace_id != request.workspace_id:
-                raise UserError("cert.errors.unknown_person")
-            require_assessor(session, assessor, holder)
-            workspace = session.get(Workspace, holder.workspace_id)
-            assert workspace is not None
-            result = record_assessment(
-                session,
-                holder=holder,
-                assessor=request.user_id,
-                today=local_today(holder, workspace, now),
-                now=now,
-                **scores,
-            )
-            key = f"cert-assessed:{result.assessment.id}"
-            for person in {holder.slack_id: holder, assessor.slack_id: assessor}.values():
-                message = assessment_message(deps.renderer, member_locale(person, workspace), holder.name, result)
-                post_message(
-                    session,
-                    workspace_id=holder.workspace_id,
-                    channel=person.slack_id,
-                    message=message,
-                    dedupe_key=f"{key}:{person.slack_id}",
-                    now=now,
-                )
-    except UserError as error:
-        ack(response_action="errors", errors={"theory": request.t(error.key, **error.params)})
-        return
-    ack()
+        raise FieldErrors(errors)
+    with incoming.deps.sessions.begin() as session:
+        use_cases.assess(session, incoming.notifier, assessor, _metadata_id(view), scores)
+
+
+def submit_exam(incoming: SlackRequest, view: dict[str, Any]) -> None:
+    member = incoming.member_or_refuse()
+    attempt_id = _metadata_id(view)
+    with incoming.deps.sessions.begin() as session:
+        questions = use_cases.own_attempt(session, member, attempt_id).question_ids
+        answers = {q: selected(view, f"q-{q}", "choice") or "" for q in questions}
+        missing = {f"q-{q}": UserError("exam.errors.answer_all") for q, a in answers.items() if not a}
+        if missing:
+            raise FieldErrors(missing)
+        shorts = {block[2:]: selected(view, block, "text") or "" for block in _blocks(view, "s-")}
+        use_cases.hand_in_exam(session, incoming.notifier, member, attempt_id, answers, shorts)
+
+
+def submit_grades(incoming: SlackRequest, view: dict[str, Any]) -> None:
+    grader = incoming.member_or_refuse()
+    points: dict[str, int] = {}
+    for block in _blocks(view, "g-"):
+        value = selected(view, block, "points") or ""
+        if not value.strip().lstrip("-").isdigit():
+            raise UserError("exam.errors.points", block=block, limit=30)
+        points[block[2:]] = int(value)
+    with incoming.deps.sessions.begin() as session:
+        use_cases.grade_exam(session, incoming.notifier, grader, _metadata_id(view), points)

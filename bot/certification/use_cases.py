@@ -1,0 +1,204 @@
+"""Certification use cases: booking, assessing, the theory exam and the reminders.
+
+Each changes state and queues every notification it causes, in the caller's transaction
+and with a dedupe key; handlers and jobs call them and answer with what they return.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.certification import exams
+from bot.certification.certificates import (
+    AssessmentResult,
+    TeamPage,
+    book_reevaluation,
+    record_assessment,
+    require_assessor,
+    team_page,
+)
+from bot.certification.messages import (
+    agent_reminder,
+    assessment_message,
+    digest_message,
+    exam_graded_message,
+    hr_reminder,
+    lead_reminder,
+)
+from bot.certification.models import Certificate, ExamAttempt, ExamWindow
+from bot.certification.reminders import DueReminder, claim_reminder, digest, lead_of
+from bot.certification.rules import rules
+from bot.core.db.models import Member, Team, Workspace
+from bot.core.errors import UserError
+from bot.core.i18n import resolve_locale
+from bot.core.localtime import local_today, member_zone
+from bot.core.notify import Notifier
+from bot.learning.progress import lead_teams
+from bot.people.members import find_member
+
+
+def book(session: Session, notifier: Notifier, certificate_id: int, actor: Member) -> Certificate:
+    """Book the re-evaluation; the holder and their lead hear who booked it (not the booker)."""
+    workspace = session.get(Workspace, actor.workspace_id)
+    assert workspace is not None
+    cert = book_reevaluation(session, certificate_id, actor, local_today(actor, workspace, notifier.now), notifier.now)
+    holder = cert.member
+    told = {p.slack_id: p for p in (holder, lead_of(session, holder)) if p and p.id != actor.id}
+    for person in told.values():
+        notifier.notice(
+            session,
+            person,
+            f"cert-booked:{cert.id}:{person.slack_id}",
+            "cert.booked_notice",
+            actor=actor.name,
+            number=cert.number,
+            name=cert.holder_name,
+        )
+    return cert
+
+
+def assess(
+    session: Session, notifier: Notifier, assessor: Member, holder_id: int, scores: dict[str, Decimal]
+) -> AssessmentResult:
+    """Record an assessment; the holder and the assessor each get the result in their language."""
+    holder = session.get(Member, holder_id)
+    if holder is None or holder.workspace_id != assessor.workspace_id:
+        raise UserError("cert.errors.unknown_person")
+    require_assessor(session, assessor, holder)
+    workspace = session.get(Workspace, holder.workspace_id)
+    assert workspace is not None
+    result = record_assessment(
+        session,
+        holder=holder,
+        assessor=assessor.slack_id,
+        today=local_today(holder, workspace, notifier.now),
+        now=notifier.now,
+        theory=scores["theory"],
+        practical=scores["practical"],
+        daily=scores["daily"],
+    )
+    for person in {holder.slack_id: holder, assessor.slack_id: assessor}.values():
+        message = assessment_message(notifier.renderer, notifier.locale_of(session, person), holder.name, result)
+        notifier.deliver(session, person, message, f"cert-assessed:{result.assessment.id}:{person.slack_id}")
+    return result
+
+
+@dataclass(frozen=True)
+class OpenedExam:
+    holder_name: str
+    until: str  # the closing time in the holder's timezone, as they are told it
+
+
+def open_exam(session: Session, notifier: Notifier, opener: Member, slack_id: str, days: int) -> OpenedExam:
+    """Open a theory-exam window for someone the opener may assess; they are invited by DM."""
+    holder = find_member(session, opener.workspace_id, slack_id)
+    if holder is None or not holder.active:
+        raise UserError("cert.errors.unknown_person")
+    require_assessor(session, opener, holder)
+    window = exams.open_window(session, holder, opener.slack_id, days, notifier.now)
+    workspace = session.get(Workspace, holder.workspace_id)
+    assert workspace is not None
+    until = window.closes_at.astimezone(member_zone(holder, workspace)).strftime("%Y-%m-%d %H:%M")
+    minutes = exams.blueprint(notifier.library).duration_minutes
+    notifier.notice(session, holder, f"exam-open:{window.id}", "exam.invited", until=until, minutes=minutes)
+    return OpenedExam(holder.name, until)
+
+
+def own_attempt(session: Session, member: Member, attempt_id: int) -> ExamAttempt:
+    """The member's own attempt (its question ids say which answers the form must hold)."""
+    attempt = session.get(ExamAttempt, attempt_id)
+    if attempt is None or attempt.member_id != member.id:
+        raise UserError("exam.errors.no_window")
+    return attempt
+
+
+def hand_in_exam(
+    session: Session,
+    notifier: Notifier,
+    member: Member,
+    attempt_id: int,
+    answers: dict[str, str],
+    shorts: dict[str, str],
+) -> exams.Submission:
+    """Hand in an attempt: the agent gets the choice score, whoever opened the window the grading."""
+    attempt = own_attempt(session, member, attempt_id)
+    result = exams.submit_attempt(session, notifier.library, member, attempt_id, answers, shorts, notifier.now)
+    points, total = result.choice_points, result.choice_total
+    notifier.notice(session, member, f"exam-submitted:{attempt_id}", "exam.submitted", points=points, total=total)
+    window = session.get(ExamWindow, attempt.window_id)
+    grader = find_member(session, member.workspace_id, window.opened_by) if window else None
+    if grader is not None:
+        locale = notifier.locale_of(session, grader)
+        text = notifier.renderer.t(locale, "exam.to_grade", name=member.name, points=points, total=total)
+        message = notifier.renderer.message("exam_to_grade", locale, text=text, attempt_id=attempt_id)
+        notifier.deliver(session, grader, message, f"exam-to-grade:{attempt_id}")
+    return result
+
+
+def grade_exam(
+    session: Session, notifier: Notifier, grader: Member, attempt_id: int, points: dict[str, int]
+) -> ExamAttempt:
+    """Grade the short answers; the agent hears the theory score."""
+    attempt = session.get(ExamAttempt, attempt_id)
+    holder = session.get(Member, attempt.member_id) if attempt else None
+    if attempt is None or holder is None:
+        raise UserError("exam.errors.not_submitted")
+    require_assessor(session, grader, holder)
+    graded = exams.grade_attempt(session, notifier.library, attempt.id, grader.slack_id, points, notifier.now)
+    assert graded.theory_score is not None
+    message = exam_graded_message(
+        notifier.renderer, notifier.library, notifier.locale_of(session, holder), graded.theory_score
+    )
+    notifier.deliver(session, holder, message, f"exam-graded:{attempt.id}")
+    return graded
+
+
+@dataclass(frozen=True)
+class TeamRegister:
+    team_names: list[str]
+    page: TeamPage
+
+
+def team_register(session: Session, lead: Member, page: int) -> TeamRegister:
+    """One page of the register of the teams a lead leads."""
+    teams = lead_teams(session, lead)
+    return TeamRegister([t.name for t in teams], team_page(session, {t.id for t in teams}, page))
+
+
+def remind(session: Session, notifier: Notifier, workspace: Workspace, reminder: DueReminder, hr_channel: str) -> bool:
+    """Claim a reminder stage and tell agent, lead and HR in one transaction: all or nothing, once."""
+    if not claim_reminder(session, reminder, notifier.now):
+        return False
+    cert, renderer = reminder.certificate, notifier.renderer
+    holder = cert.member
+    key = f"cert:{cert.id}:{reminder.stage}"
+    if holder is not None and holder.active:
+        message = agent_reminder(renderer, notifier.locale_of(session, holder), reminder)
+        notifier.deliver(session, holder, message, f"{key}:agent")
+    lead = lead_of(session, holder)
+    if lead is not None:
+        notifier.deliver(
+            session, lead, lead_reminder(renderer, notifier.locale_of(session, lead), reminder), f"{key}:lead"
+        )
+    if hr_channel:
+        team = session.get(Team, holder.team_id) if holder and holder.team_id else None
+        message = hr_reminder(renderer, resolve_locale(workspace.locale), reminder, team.name if team else "—")
+        notifier.send(session, workspace.id, hr_channel, message, f"{key}:hr")
+    return True
+
+
+def post_weekly_digest(session: Session, notifier: Notifier, workspace: Workspace, hr_channel: str) -> bool:
+    """The HR digest, once per ISO week, from the configured weekday and time on."""
+    local = notifier.now.astimezone(ZoneInfo(workspace.timezone))
+    hours, minutes = (int(part) for part in rules().digest_time.split(":"))
+    if not hr_channel or local.weekday() != rules().digest_weekday or local.time() < time(hours, minutes):
+        return False
+    year, week, _ = local.isocalendar()
+    teams = digest(session, workspace.id, local.date())
+    message = digest_message(notifier.renderer, resolve_locale(workspace.locale), teams, local.date())
+    return notifier.send(session, workspace.id, hr_channel, message, f"cert-digest:{year}-W{week:02d}")
