@@ -34,7 +34,7 @@ def command(listener: Listener) -> Listener:
     @functools.wraps(listener)
     def run(**kwargs: Any) -> None:
         incoming: SlackRequest = kwargs["incoming"]
-        _run(incoming, lambda: listener(**kwargs))
+        _run(incoming, lambda: _with_asker(listener, kwargs))
         incoming.ack()  # whatever happened, Slack gets its answer within the 3 seconds
 
     return run
@@ -45,7 +45,7 @@ def button(listener: Listener) -> Listener:
     def run(**kwargs: Any) -> None:
         incoming: SlackRequest = kwargs["incoming"]
         incoming.ack()
-        answering(incoming, lambda: listener(**kwargs))
+        answering(incoming, lambda: _with_asker(listener, kwargs))
 
     return run
 
@@ -56,7 +56,7 @@ def modal(listener: Listener) -> Listener:
         incoming: SlackRequest = kwargs["incoming"]
         view: dict[str, Any] = kwargs.get("view") or (kwargs.get("body") or {}).get("view") or {}
         try:
-            listener(**kwargs)
+            _with_asker(listener, kwargs)
         except FieldErrors as errors:
             _show_in_form(incoming, view, {block: incoming.error_text(e) for block, e in errors.errors.items()})
         except UserError as error:
@@ -83,6 +83,13 @@ def event(listener: Listener) -> Listener:
             incoming.apology_text(exc)  # logs it with an id; nobody is waiting for an answer
 
     return run
+
+
+def _with_asker(listener: Listener, kwargs: dict[str, Any]) -> None:
+    """Read who is asking before the listener opens its own transaction: the lazy read
+    would otherwise open a second one inside it (and wait for its own write lock)."""
+    kwargs["incoming"].member  # noqa: B018
+    listener(**kwargs)
 
 
 def _show_in_form(incoming: SlackRequest, view: dict[str, Any], errors: dict[str, str]) -> None:

@@ -2,28 +2,25 @@
 
 from __future__ import annotations
 
-from bot.core.content.loader import content_library
-from bot.polls.messages import close_quick_poll_and_show
 from bot.polls.quick_polls import due_quick_polls
 from bot.polls.scoring import due_scoring_polls
-from bot.polls.scoring_messages import close_scoring_poll_and_report
+from bot.polls.use_cases import close_quick_poll_and_show, close_scoring_poll_and_report
 from jobs.context import JobContext
 
 
 def close_due_polls(ctx: JobContext) -> int:
     """Each poll closes in its own transaction with a conditional UPDATE: a second run or
     instance finds it closed and does nothing."""
-    library = content_library()
     with ctx.sessions() as session:
         quick = due_quick_polls(session, ctx.now)
         scoring = due_scoring_polls(session, ctx.now)
     closed = 0
     for poll_id in quick:
         with ctx.sessions.begin() as session:
-            closed += close_quick_poll_and_show(session, ctx.renderer, poll_id, ctx.now)
+            closed += close_quick_poll_and_show(session, ctx.notifier, poll_id)
     for poll_id, workspace_id in scoring:
         with ctx.sessions.begin() as session:
-            results, chart = close_scoring_poll_and_report(session, ctx.renderer, library, poll_id, ctx.now)
+            results, chart = close_scoring_poll_and_report(session, ctx.notifier, poll_id)
         closed += results is not None
         if chart is not None:
             chart.upload(ctx.client_for(workspace_id))

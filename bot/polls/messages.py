@@ -8,22 +8,19 @@ retried click or job never sends the same version twice.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.db.models import Member, OutboxMessage, OutboxStatus, Workspace
+from bot.core.db.models import Member, Workspace
 from bot.core.i18n import Trusted, member_locale, resolve_locale
 from bot.core.localtime import member_zone
-from bot.core.outbox import enqueue, post_message
 from bot.core.render import Message, Renderer
 from bot.polls.models import PollStatus, QuickPoll, QuickVote
-from bot.polls.quick_polls import close_quick_poll, tally
+from bot.polls.quick_polls import tally
 
 log = logging.getLogger(__name__)
 
@@ -46,52 +43,6 @@ def reader(session: Session, workspace_id: str, slack_id: str) -> tuple[Member |
     if member is None:  # a voter or creator outside the roster: the workspace's language and clock
         return None, resolve_locale(workspace.locale), ZoneInfo(workspace.timezone)
     return member, member_locale(member, workspace), member_zone(member, workspace)
-
-
-def update_posted(
-    session: Session, workspace_id: str, post_key: str, update_key: str, message: Message, now: datetime
-) -> None:
-    """Show ``message`` in place of the one posted under ``post_key``."""
-    posted = session.scalar(
-        select(OutboxMessage).where(OutboxMessage.workspace_id == workspace_id, OutboxMessage.dedupe_key == post_key)
-    )
-    if posted is None:
-        return
-    if posted.slack_channel and posted.slack_ts:
-        payload = {"channel": posted.slack_channel, "ts": posted.slack_ts, **message.as_payload()}
-        enqueue(
-            session, workspace_id=workspace_id, dedupe_key=update_key, method="chat.update", payload=payload, now=now
-        )
-    elif posted.status == OutboxStatus.PENDING:  # not sent yet: send the newest version instead
-        posted.payload = {**posted.payload, **message.as_payload()}
-
-
-def upload_file(client: WebClient, user: str, *, content: bytes | str, filename: str, title: str) -> None:
-    """Upload into the person's DM with the bot (files_upload_v2 needs a conversation id)."""
-    channel = client.conversations_open(users=user)["channel"]["id"]
-    if isinstance(content, bytes):
-        client.files_upload_v2(channel=channel, file=content, filename=filename, title=title)
-    else:
-        client.files_upload_v2(channel=channel, content=content, filename=filename, title=title)
-
-
-@dataclass(frozen=True)
-class PendingUpload:
-    """A file to upload once the transaction that produced it has committed."""
-
-    user: str
-    content: bytes | str
-    filename: str
-    title: str
-
-    def upload(self, client: WebClient) -> bool:
-        """False (and a log line) when Slack refused: what was queued stands without the file."""
-        try:
-            upload_file(client, self.user, content=self.content, filename=self.filename, title=self.title)
-        except Exception:
-            log.exception("could not upload %s to %s", self.filename, self.user)
-            return False
-        return True
 
 
 # ----- quick polls -----------------------------------------------------------------------
@@ -117,28 +68,5 @@ def quick_poll_message(renderer: Renderer, session: Session, poll: QuickPoll) ->
     )
 
 
-def post_quick_poll(session: Session, renderer: Renderer, poll: QuickPoll, now: datetime) -> None:
-    message = quick_poll_message(renderer, session, poll)
-    post_message(
-        session, workspace_id=poll.workspace_id, dedupe_key=f"poll:{poll.id}", channel=poll.channel_id,
-        message=message, now=now,
-    )  # fmt: skip
-
-
-def refresh_quick_poll(session: Session, renderer: Renderer, poll: QuickPoll, now: datetime) -> None:
-    message = quick_poll_message(renderer, session, poll)
-    update_posted(session, poll.workspace_id, f"poll:{poll.id}", f"poll:{poll.id}:v{poll.version}", message, now)
-
-
 def poll_modal(renderer: Renderer, locale: str, channel: str, timezone: str) -> dict[str, Any]:
     return renderer.view("poll_modal", locale, channel=channel, timezone=timezone)
-
-
-def close_quick_poll_and_show(session: Session, renderer: Renderer, poll_id: int, now: datetime) -> bool:
-    """Close once and show the final tally in the channel; False when it was already closed."""
-    if not close_quick_poll(session, poll_id, now):
-        return False
-    poll = session.get(QuickPoll, poll_id)
-    assert poll is not None
-    refresh_quick_poll(session, renderer, poll, now)
-    return True

@@ -27,8 +27,8 @@ RUNNERS: dict[str, Runner] = {
     "exam": exam.run,
     "settings": _old(settings_command.run),
     "wellbeing": wellbeing.run,
-    "poll": _old(poll.run),
-    "score": _old(score.run),
+    "poll": poll.run,
+    "score": score.run,
 }
 
 

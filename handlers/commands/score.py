@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.core.command_line import Invocation
 from bot.core.db.models import Workspace
 from bot.core.errors import UserError
@@ -17,7 +15,7 @@ from handlers.request import SlackRequest
 STATUS_WORDS = {"status", "状态"}
 
 
-def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
+def run(request: SlackRequest, invocation: Invocation) -> None:
     lead = request.member_or_refuse()
     deps = request.deps
     if wants_help(invocation.args):
@@ -42,4 +40,4 @@ def run(request: SlackRequest, invocation: Invocation, client: Any) -> None:
         return
     request.ack()
     view = scoring_setup_modal(deps.renderer, deps.library, request.locale, agent, zone, deps.now())
-    client.views_open(trigger_id=request.trigger_id, view=view)
+    request.client.views_open(trigger_id=request.trigger_id, view=view)
