@@ -13,9 +13,8 @@ from bot.app.oauth import OAuthStores, installer_profile, oauth_settings
 from bot.core.config import Settings
 from bot.core.deps import Deps
 from bot.core.logging_setup import ContextExecutor, bolt_request_context
-from bot.people.messages import queue_welcome
-from bot.people.onboarding import make_first_admin, slack_profile_fields
-from bot.people.workspaces import ensure_workspace
+from bot.core.notify import Notifier
+from bot.people.use_cases import welcome_first_admin
 from handlers import register_all
 
 
@@ -59,23 +58,17 @@ def welcome_installer(deps: Deps) -> Callable[[Installation], None]:
         if not installation.team_id:
             return  # an org-wide (Enterprise Grid) install: each workspace starts on first use
         profile = installer_profile(make_web_client(deps.settings, installation.bot_token), installation.user_id)
-        now = deps.now()
+        notifier = Notifier(deps.renderer, deps.library, deps.now())
         with deps.sessions.begin() as session:
-            workspace = ensure_workspace(
-                session, installation.team_id, deps.settings, now, installation.team_name or ""
-            )
-            name = str(profile.get("real_name") or profile.get("name") or installation.user_id)
-            if make_first_admin(
+            welcome_first_admin(
                 session,
-                workspace,
+                notifier,
+                deps.settings,
+                installation.team_id,
                 installation.user_id,
-                name,
-                now,
+                profile,
                 how="oauth_install",
-                **slack_profile_fields(profile),
-            ):
-                queue_welcome(
-                    session, deps.renderer, workspace, installation.user_id, now, str(profile.get("locale") or "")
-                )
+                team_name=installation.team_name or "",
+            )
 
     return on_installed

@@ -1,16 +1,15 @@
-"""First-run messages: the installer's welcome checklist."""
+"""People's messages and forms: the installer's welcome checklist and the settings modals."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.core.db.models import Workspace
-from bot.core.i18n import resolve_locale
-from bot.core.outbox import post_message
+from bot.core.db.models import Member, Workspace
 from bot.core.render import Message, Renderer
 from bot.people.onboarding import setup_checklist
+from bot.people.workspace_settings import describe_weekdays
 
 
 def welcome_checklist(renderer: Renderer, session: Session, workspace: Workspace, locale: str) -> Message:
@@ -18,16 +17,22 @@ def welcome_checklist(renderer: Renderer, session: Session, workspace: Workspace
     return renderer.message("welcome_checklist", locale, checklist=checklist)
 
 
-def queue_welcome(
-    session: Session, renderer: Renderer, workspace: Workspace, admin_slack_id: str, now: datetime, locale: str = ""
-) -> None:
-    """The welcome DM, once per admin and workspace (its dedupe key)."""
-    message = welcome_checklist(renderer, session, workspace, resolve_locale(locale, workspace.locale))
-    post_message(
-        session,
-        workspace_id=workspace.id,
-        dedupe_key=f"welcome:{admin_slack_id}",
-        channel=admin_slack_id,
-        message=message,
-        now=now,
+def settings_modal(renderer: Renderer, locale: str, member: Member, workspace: Workspace) -> dict[str, Any]:
+    """A person's own settings: language, lesson time (the workspace's unless chosen), pause."""
+    return renderer.view(
+        "settings_modal",
+        locale,
+        language=member.locale or locale,
+        lesson_time=member.lesson_time or workspace.lesson_time,
+        timezone=member.slack_tz or member.timezone or workspace.timezone,
+        paused_until=member.paused_until.isoformat() if member.paused_until else None,
+    )
+
+
+def workspace_settings_modal(renderer: Renderer, locale: str, workspace: Workspace) -> dict[str, Any]:
+    return renderer.view(
+        "workspace_settings_modal",
+        locale,
+        workspace=workspace,
+        weekdays=describe_weekdays(workspace.working_days).split(","),
     )

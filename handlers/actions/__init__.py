@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import certification, learning, polls, wellbeing
-from handlers.actions.home import open_settings_from_home
+from handlers.actions import certification, learning, people, polls, wellbeing
 
 
 def register(app: App) -> None:
-    app.action("home_open_settings")(open_settings_from_home)
+    people.register(app)
     learning.register(app)
     certification.register(app)
     wellbeing.register(app)

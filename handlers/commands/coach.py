@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from bot.core.command_line import BY_NAME, Invocation, parse
+from bot.core.command_line import BY_NAME, parse
 from handlers import surfaces
 from handlers.commands import cert, checkin, exam, learning, poll, score, support, wellbeing
 from handlers.commands import help as help_command
@@ -13,19 +12,14 @@ from handlers.commands import settings as settings_command
 from handlers.commands.runner import Runner
 from handlers.request import SlackRequest
 
-
-def _old(run: Callable[[SlackRequest, Invocation, Any], None]) -> Runner:
-    return lambda incoming, invocation: run(incoming, invocation, incoming.client)
-
-
 RUNNERS: dict[str, Runner] = {
     **learning.SUBCOMMANDS,
-    "help": _old(help_command.run),
+    "help": help_command.run,
     "checkin": checkin.run,
     "support": support.run,
     "cert": cert.run,
     "exam": exam.run,
-    "settings": _old(settings_command.run),
+    "settings": settings_command.run,
     "wellbeing": wellbeing.run,
     "poll": poll.run,
     "score": score.run,

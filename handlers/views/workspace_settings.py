@@ -1,16 +1,23 @@
-"""The admins' workspace settings modal: opened by `/coach settings workspace` or the welcome
-DM's button; saved through the same service the CLI's `coachbot workspace set` uses."""
+"""Saving the admins' workspace settings modal (opened by `/coach settings workspace` or the
+welcome DM's button) through the same service the CLI's `coachbot workspace set` uses."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from slack_bolt import App
+
 from bot.core.db.models import Role, Workspace
-from bot.core.deps import deps_of
-from bot.people.workspace_settings import SettingError, WorkspaceChanges, apply_changes, describe_weekdays
+from bot.core.errors import UserError
+from bot.people.workspace_settings import SettingError, WorkspaceChanges, apply_changes
 from handlers.request import SlackRequest
-from handlers.surfaces import answering
+from handlers.surfaces import modal
 from handlers.views.state import selected
+
+
+def register(app: App) -> None:
+    app.view("workspace_settings")(modal(submit_workspace_settings))
+
 
 # SettingError messages start with the setting's name; each maps to its modal block.
 _ERROR_BLOCKS = {
@@ -21,34 +28,6 @@ _ERROR_BLOCKS = {
     "holiday country": "holiday_country",
     "HR channel": "hr_channel",
 }
-
-
-def open_workspace_settings(request: SlackRequest, client: Any) -> None:
-    request.require(Role.ADMIN)
-    with request.deps.sessions() as session:
-        workspace = session.get(Workspace, request.workspace_id)
-        assert workspace is not None
-        view = request.deps.renderer.view(
-            "workspace_settings_modal",
-            request.locale,
-            workspace=workspace,
-            weekdays=describe_weekdays(workspace.working_days).split(","),
-        )
-    request.ack()
-    client.views_open(trigger_id=request.trigger_id, view=view)
-
-
-def open_from_button(ack: Any, body: dict[str, Any], respond: Any, client: Any, context: Any) -> None:
-    ack()
-    request = SlackRequest.load(
-        deps_of(context),
-        str(body["team"]["id"]),
-        str(body["user"]["id"]),
-        trigger_id=body.get("trigger_id"),
-        _respond=respond,
-    )
-    request.acked = True
-    answering(request, lambda: open_workspace_settings(request, client))
 
 
 def _element(view: dict[str, Any], block_id: str) -> dict[str, Any]:
@@ -73,20 +52,13 @@ def changes_from(view: dict[str, Any]) -> WorkspaceChanges:
     )
 
 
-def submit_workspace_settings(ack: Any, body: dict[str, Any], view: dict[str, Any], context: Any) -> None:
-    deps = deps_of(context)
-    request = SlackRequest.load(deps, str(body["team"]["id"]), str(body["user"]["id"]))
-    member = request.member
-    if member is None or not member.active or member.role != Role.ADMIN:
-        ack(response_action="errors", errors={"locale": request.t("errors.role_required", roles="admin")})
-        return
+def submit_workspace_settings(incoming: SlackRequest, view: dict[str, Any]) -> None:
+    incoming.require(Role.ADMIN)
     try:
-        with deps.sessions.begin() as session:
-            workspace = session.get(Workspace, request.workspace_id)
+        with incoming.deps.sessions.begin() as session:
+            workspace = session.get(Workspace, incoming.workspace_id)
             assert workspace is not None
-            apply_changes(session, workspace, changes_from(view), request.user_id, deps.now())
+            apply_changes(session, workspace, changes_from(view), incoming.user_id, incoming.deps.now())
     except SettingError as error:  # nothing was saved: the transaction rolled back
         block = next((b for prefix, b in _ERROR_BLOCKS.items() if str(error).startswith(prefix)), "locale")
-        ack(response_action="errors", errors={block: request.t(f"ops.workspace.invalid.{block}")})
-        return
-    ack()
+        raise UserError(f"ops.workspace.invalid.{block}", block=block) from error
