@@ -9,14 +9,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.core.db.models import Member, OutboxMessage, OutboxStatus, Role, Workspace
-from bot.core.i18n import member_locale
-from bot.core.outbox import post_message
 from jobs.context import JobContext
 
 REPORT_HOUR = 9
 
 
 def report_failed_deliveries(ctx: JobContext) -> int:
+    notifier = ctx.notifier
     sent = 0
     with ctx.sessions.begin() as session:
         for workspace in session.scalars(select(Workspace)):
@@ -39,16 +38,15 @@ def report_failed_deliveries(ctx: JobContext) -> int:
                     Member.workspace_id == workspace.id, Member.role == Role.ADMIN, Member.active.is_(True)
                 )
             )
+            summary = ", ".join(f"{reason} ×{count}" for reason, count in reasons.most_common())
+            key = f"failed-deliveries:{local.date().isoformat()}"
             for admin in admins:
-                locale = member_locale(admin, workspace)
-                summary = ", ".join(f"{reason} ×{count}" for reason, count in reasons.most_common())
-                text = ctx.renderer.t(locale, "reliability.failed_summary", count=len(failed), reasons=summary)
-                sent += post_message(
+                sent += notifier.notice(
                     session,
-                    workspace_id=workspace.id,
-                    channel=admin.slack_id,
-                    now=ctx.now,
-                    message=ctx.renderer.message("notice", locale, text=text),
-                    dedupe_key=f"failed-deliveries:{local.date().isoformat()}:{admin.slack_id}",
+                    admin,
+                    f"{key}:{admin.slack_id}",
+                    "reliability.failed_summary",
+                    count=len(failed),
+                    reasons=summary,
                 )
     return sent

@@ -6,21 +6,15 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from bot.core.calendar import calendar_for
-from bot.core.content.loader import content_library
 from bot.core.db.models import Member, Role, Workspace
-from bot.core.errors import UserError
-from bot.core.i18n import member_locale
 from bot.core.localtime import lesson_clock, member_zone
-from bot.core.outbox import post_message
 from bot.learning.lessons import DELIVERY_WINDOW
-from bot.learning.messages import team_progress_message
-from bot.learning.progress import team_progress
+from bot.learning.use_cases import send_weekly_summary
 from jobs.context import JobContext
 
 
 def send_lead_summaries(ctx: JobContext) -> int:
-    library = content_library()
+    notifier = ctx.notifier
     queued = 0
     with ctx.sessions.begin() as session:
         leads = session.execute(
@@ -33,20 +27,5 @@ def send_lead_summaries(ctx: JobContext) -> int:
             start = datetime.combine(local.date(), lesson_clock(lead, workspace), tzinfo=local.tzinfo)
             if local.weekday() != 0 or not start <= local < start + DELIVERY_WINDOW:
                 continue
-            try:
-                progress = team_progress(session, library, lead, calendar_for(workspace), local.date())
-            except UserError:
-                continue  # a lead without a team has nothing to summarise
-            year, week, _ = local.isocalendar()
-            message = team_progress_message(
-                ctx.renderer, library, progress, member_locale(lead, workspace), weekly=True
-            )
-            queued += post_message(
-                session,
-                workspace_id=lead.workspace_id,
-                channel=lead.slack_id,
-                message=message,
-                dedupe_key=f"lead-weekly:{lead.id}:{year}-W{week:02d}",
-                now=ctx.now,
-            )
+            queued += send_weekly_summary(session, notifier, lead, workspace, local.date())
     return queued
