@@ -9,10 +9,12 @@ from bot.core.db.models import Role
 from bot.core.errors import UserError
 from bot.core.i18n import Catalog
 
+CATALOG = Catalog.load()  # once: loading it per example tripped hypothesis's deadline on a busy machine
+
 
 @given(st.text(max_size=300))
 def test_any_text_parses_or_gets_a_translated_usage_message(text: str) -> None:
-    catalog = Catalog.load()
+    catalog = CATALOG
     try:
         invocation = parse(text)
     except UserError as error:

@@ -23,8 +23,10 @@ from bot.app.cli import app
 from bot.app.playground import Playground
 from bot.app.runtime import Runtime
 from bot.core.config import Settings, load_settings
+from bot.core.content.loader import content_library
 from bot.core.db import engine as engine_module
 from bot.core.db.models import Member, OutboxMessage, OutboxStatus
+from bot.core.notify import Notifier
 from bot.core.outbox import FLUSH_EVERY, enqueue
 from bot.learning.models import QuizItem
 from bot.people.roster import import_roster
@@ -154,6 +156,7 @@ def test_sigkill_during_poll_closes_closes_each_poll_once(tmp_path: Path) -> Non
     from bot.polls.arguments import PollSpec
     from bot.polls.models import PollStatus, QuickPoll
     from bot.polls.quick_polls import create_quick_poll, vote
+    from bot.polls.use_cases import post_quick_poll
 
     sim = SimProcess("T0POLL", "xoxb-poll", rate=30, per_channel=1)
     try:
@@ -167,6 +170,7 @@ def test_sigkill_during_poll_closes_closes_each_poll_once(tmp_path: Path) -> Non
         settings = load_settings(DATABASE_URL=env["DATABASE_URL"])
         runtime = Runtime(settings)
         deadline = MONDAY + timedelta(hours=1)
+        notifier = Notifier(runtime.renderer, content_library(), MONDAY)
         with runtime.sessions.begin() as session:
             ensure_workspace(session, "T0POLL", settings, MONDAY)
             assert import_roster(session, "T0POLL", "slack_id,name,team,role\nUPLEAD,Lead,T,lead\n", MONDAY).ok
@@ -181,6 +185,7 @@ def test_sigkill_during_poll_closes_closes_each_poll_once(tmp_path: Path) -> Non
                     now=MONDAY,
                 )
                 vote(session, "T0POLL", poll.id, "UPLEAD", 0, MONDAY)
+                post_quick_poll(session, notifier, poll)  # queued, not yet sent: the tick sends it closed
         tick = [sys.executable, "-m", "bot", "jobs", "tick", "--now"]
         victim = subprocess.Popen(
             [*tick, (deadline + timedelta(minutes=1)).isoformat()],
@@ -204,6 +209,7 @@ def test_sigkill_during_poll_closes_closes_each_poll_once(tmp_path: Path) -> Non
             )
         stats = sim.stats()
         assert statuses == {PollStatus.CLOSED}
+        assert queued == 21  # each poll once, showing its final tally, and the lead's summary
         assert unsent == 0 and stats["distinct"] == queued  # every close announced, none lost
         assert stats["messages"] - stats["distinct"] <= settings.outbox_concurrency + FLUSH_EVERY
     finally:

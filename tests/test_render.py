@@ -94,9 +94,12 @@ def test_every_template_renders_valid_block_kit_in_both_languages(
         assert message.text and message.blocks
 
 
+RENDERER = Renderer()
+
+
 @given(st.text(max_size=200))
 def test_any_user_text_is_escaped_and_stays_valid(text: str) -> None:
-    message = Renderer().message("error", "en", text=text)
+    message = RENDERER.message("error", "en", text=text)
     rendered = message.blocks[0]["text"]["text"]
     assert "<" not in rendered and ">" not in rendered
     assert rendered.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == text
