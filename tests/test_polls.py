@@ -492,3 +492,26 @@ def test_mentions_in_either_form(args: tuple[str, ...], expected: str | None) ->
 def test_plain_names_are_not_mentions(args: tuple[str, ...]) -> None:
     with pytest.raises(UserError, match=re.escape("scoring.errors.mention")):
         parse_mention(args)
+
+
+def test_typed_ampersands_and_brackets_reach_the_channel_escaped_once(playground: Playground, clock: Clock) -> None:
+    """Slack sends `&`, `<`, `>` in command text as entities; the poll shows what was typed."""
+    created = playground.driver.command("UAGENT5", 'poll "Q&A <today>?" "R&D" "Ops > Sales"')
+    assert "is posted" in created.text
+    text = text_of(poll_post(playground))
+    assert "Q&amp;A &lt;today&gt;?" in text and "R&amp;D" in text and "Ops &gt; Sales" in text
+    assert "&amp;amp;" not in text and "&amp;lt;" not in text and "&amp;gt;" not in text
+
+
+@pytest.mark.parametrize("poll_id", ["²", "1" * 23, "١"])
+def test_poll_ids_that_are_not_plain_numbers_get_the_usage_not_a_crash(
+    playground: Playground, clock: Clock, poll_id: str
+) -> None:
+    reply = playground.driver.command("UAGENT5", f"poll close {poll_id}")
+    assert "poll number" in reply.text.lower() and "error id" not in reply.text.lower()
+
+
+def test_full_width_commands_typed_by_a_chinese_input_method_work(playground: Playground, clock: Clock) -> None:
+    created = playground.driver.command("UAGENT5", "ｐｏｌｌ　＂午饭吃什么？＂　＂面条＂　＂米饭＂")
+    assert "#1" in created.text
+    assert "午饭吃什么？" in text_of(poll_post(playground))

@@ -87,7 +87,7 @@ class Shell:
         if line.startswith("/"):
             command, _, text = line.partition(" ")
             self.show_reply(self.driver.command(self.user, text, command=command))
-        elif line.isdigit():
+        elif line.isascii() and line.isdigit():
             self.click(int(line))
         elif line.startswith("as "):
             self.switch(line[3:].strip())
@@ -304,12 +304,16 @@ class Shell:
         answer = answer.strip()
         if kind in {"static_select", "radio_buttons"}:
             chosen = next((o for o in options if o["value"] == initial), None)
-            if answer.isdigit() and 1 <= int(answer) <= len(options):
+            if answer.isascii() and answer.isdigit() and 1 <= int(answer) <= len(options):
                 chosen = options[int(answer) - 1]
             return {"type": kind, "selected_option": chosen}
         if kind in {"checkboxes", "multi_static_select"}:
             picked = (
-                [options[int(n) - 1] for n in answer.split(",") if n.strip().isdigit() and 1 <= int(n) <= len(options)]
+                [
+                    options[int(n) - 1]
+                    for n in answer.split(",")
+                    if n.strip().isascii() and n.strip().isdigit() and 1 <= int(n) <= len(options)
+                ]
                 if answer
                 else element.get("initial_options") or []
             )

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.core.db.models import Role
 from bot.core.errors import UserError
+from bot.core.slack_text import fold_width, unescape
 
 MAX_COMMAND_LENGTH = 2000
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
@@ -57,7 +58,7 @@ class Invocation:
 
 
 def parse(text: str) -> Invocation:
-    text = (text or "").strip()
+    text = fold_width(unescape(text or "")).strip()
     if len(text) > MAX_COMMAND_LENGTH:
         raise UserError("usage.too_long", limit=MAX_COMMAND_LENGTH)
     try:

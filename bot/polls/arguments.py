@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
 from bot.core.errors import UserError
+from bot.core.slack_text import parse_id
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 10
@@ -68,9 +69,10 @@ def wants_help(args: tuple[str, ...]) -> bool:
 
 def poll_action(args: tuple[str, ...]) -> PollAction | None:
     if len(args) == 2 and args[0].lower() in ACTIONS:
-        if not args[1].lstrip("#").isdigit():
+        poll_id = parse_id(args[1])
+        if poll_id is None:
             raise UserError("polls.errors.poll_id", verb=ACTIONS[args[0].lower()])
-        return PollAction(ACTIONS[args[0].lower()], int(args[1].lstrip("#")))
+        return PollAction(ACTIONS[args[0].lower()], poll_id)
     return None
 
 

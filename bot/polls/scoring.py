@@ -20,6 +20,7 @@ from bot.core.content.library import ContentLibrary
 from bot.core.content.schema import Rubric
 from bot.core.db.models import Member, Role
 from bot.core.errors import UserError
+from bot.core.slack_text import parse_count
 from bot.people.members import find_member
 from bot.polls.arguments import deadline_from_picker
 from bot.polls.models import JudgeScore, PollStatus, PracticalScore, ScoringPoll
@@ -113,8 +114,8 @@ def parse_setup(
         deadline = deadline_from_picker(day, clock, zone, now)
     except UserError as error:
         errors["deadline_date"] = error
-    scale_max = int(scale) if scale and scale.isdigit() else 0
-    minimum = int(min_scores) if min_scores and min_scores.strip().isdigit() else 0
+    scale_max = parse_count(scale or "", maximum=1000) or 0
+    minimum = parse_count(min_scores or "", maximum=1000) or 0
     setup = ScoringSetup(
         agent=agent or "",
         judges=tuple(dict.fromkeys(judges)),

@@ -7,6 +7,7 @@ wait, whatever the app sent to the request's ``response_url``.
 from __future__ import annotations
 
 import json
+import re
 import time
 import urllib.error
 import urllib.request
@@ -18,6 +19,23 @@ from urllib.parse import urlencode
 from slack_sdk.signature import SignatureVerifier
 
 from bot.sim.server import JSONDict, SimMessage, SlackSimulator
+
+# What Slack leaves unescaped in a slash command's text: the mentions and links its client
+# turned the typed text into (``<@U123|ann>``, ``<#C123|general>``, ``<!here>``, ``<https://…>``).
+_SLACK_LINK = re.compile(r"<(?:[@#!][^<>\s]*|https?://[^<>\s]*)>")
+
+
+def as_slack_sends_it(text: str) -> str:
+    """Escape ``&``, ``<`` and ``>`` in typed text as Slack does before sending a command."""
+    parts, last = [], 0
+    for link in _SLACK_LINK.finditer(text):
+        parts += [_escape(text[last : link.start()]), link.group()]
+        last = link.end()
+    return "".join([*parts, _escape(text[last:])])
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @dataclass
@@ -143,7 +161,7 @@ class SlackDriver:
             "user_id": user_id,
             "user_name": self.sim.users[user_id].name if user_id in self.sim.users else user_id.lower(),
             "command": command,
-            "text": text,
+            "text": as_slack_sends_it(text),
             "api_app_id": "ACOACHBOT",
             "response_url": response_url,
             "trigger_id": self.sim.new_trigger(user_id),

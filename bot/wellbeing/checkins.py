@@ -21,6 +21,7 @@ from bot.core.calendar import calendar_for
 from bot.core.content.schema import BreathingExercise, CopingLibrary, CopingTip
 from bot.core.db.models import Member, Role, Workspace
 from bot.core.localtime import member_zone
+from bot.core.slack_text import parse_count
 from bot.people.preferences import CLOCK_TIME
 from bot.wellbeing.models import CheckIn, CheckInPreference, CheckInPrompt
 
@@ -65,7 +66,8 @@ class CheckInPrefs:
 
 def _scale(value: str | int | None) -> int | None:
     text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() and int(text) in SCALE else None
+    number = parse_count(text, maximum=max(SCALE))
+    return number if number in SCALE else None
 
 
 def parse_answer(

@@ -18,6 +18,7 @@ from bot.core.errors import UserError
 from bot.core.i18n import resolve_locale
 from bot.core.notify import Notifier
 from bot.core.render import Message
+from bot.core.slack_text import parse_id
 from bot.wellbeing import checkins, support
 from bot.wellbeing.messages import checkin_prompt, checkin_saved
 from bot.wellbeing.models import CheckIn
@@ -47,7 +48,8 @@ def save_checkin(
 
 def quick_checkin(session: Session, notifier: Notifier, member: Member, prompt: str, level: str) -> SavedCheckIn:
     """A one-click answer to a prompt: refused if the prompt was already answered."""
-    if not prompt.isdigit() or not checkins.claim_prompt(session, int(prompt), member.id, notifier.now):
+    prompt_id = parse_id(prompt)
+    if prompt_id is None or not checkins.claim_prompt(session, prompt_id, member.id, notifier.now):
         raise UserError("checkin.prompt.already")
     answer = checkins.quick_answer(level)
     if answer is None:

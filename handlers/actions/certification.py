@@ -12,6 +12,7 @@ from bot.certification.messages import exam_grade_modal, team_message
 from bot.certification.models import ExamAttempt
 from bot.core.db.models import Member, Role
 from bot.core.errors import UserError
+from bot.core.slack_text import parse_id
 from handlers.request import SlackRequest
 from handlers.surfaces import button
 
@@ -24,10 +25,10 @@ def register(app: App) -> None:
 
 
 def _number(action: dict[str, Any], error: str) -> int:
-    value = str(action.get("value") or "")
-    if not value.isdigit():
+    number = parse_id(action.get("value") or "")
+    if number is None:
         raise UserError(error)
-    return int(value)
+    return number
 
 
 def book(incoming: SlackRequest, action: dict[str, Any]) -> None:
@@ -43,7 +44,7 @@ def page(incoming: SlackRequest, action: dict[str, Any]) -> None:
     lead = incoming.require(Role.LEAD)
     value = str(action.get("value") or "1")
     with incoming.deps.sessions() as session:
-        register = use_cases.team_register(session, lead, int(value) if value.isdigit() else 1)
+        register = use_cases.team_register(session, lead, parse_id(value) or 1)
     today = incoming.today()
     incoming.reply(team_message(incoming.deps.renderer, incoming.locale, register.team_names, register.page, today))
 

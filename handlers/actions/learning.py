@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App, Respond
 
 from bot.core.errors import UserError
+from bot.core.slack_text import parse_id
 from bot.learning.messages import quiz_result
 from bot.learning.quiz import AnswerStatus
 from bot.learning.use_cases import answer_question
@@ -47,7 +48,7 @@ def _choice(body: dict[str, Any], action: dict[str, Any]) -> tuple[int, list[str
     """(quiz item id, chosen option ids) from a button value or the checkboxes' state."""
     value = str(action.get("value") or "")
     item, _, option = value.partition(":")
-    if not item.isdigit():
+    if parse_id(item) is None:
         raise UserError("quiz.unavailable")
     if action.get("action_id") == "quiz_submit":
         state = ((body.get("state") or {}).get("values") or {}).get(f"choices-{item}", {})

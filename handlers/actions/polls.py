@@ -8,6 +8,7 @@ from slack_bolt import App
 from sqlalchemy.orm import Session
 
 from bot.core.errors import UserError
+from bot.core.slack_text import parse_count, parse_id
 from bot.polls.models import ScoringPoll
 from bot.polls.quick_polls import VoteStatus, find_quick_poll, may_close, vote
 from bot.polls.scoring import find_scoring_poll, judges_of, may_manage, waiting_judges
@@ -31,10 +32,10 @@ def register(app: App) -> None:
 
 
 def _number(action: dict[str, Any]) -> int:
-    head = str(action.get("value") or "").partition(":")[0]
-    if not head.isdigit():
+    number = parse_id(str(action.get("value") or "").partition(":")[0])
+    if number is None:
         raise UserError("polls.unavailable")
-    return int(head)
+    return number
 
 
 def cast_vote(incoming: SlackRequest, action: dict[str, Any]) -> None:
@@ -42,7 +43,8 @@ def cast_vote(incoming: SlackRequest, action: dict[str, Any]) -> None:
     option = str(action.get("value") or "").partition(":")[2]
     with deps.sessions.begin() as session:
         notifier = incoming.notifier
-        chosen = int(option) if option.isdigit() else -1
+        chosen = parse_count(option, maximum=99)
+        chosen = -1 if chosen is None else chosen
         outcome = vote(session, incoming.workspace_id, poll_id, incoming.user_id, chosen, notifier.now)
         if outcome.changed and outcome.poll is not None:
             refresh_quick_poll(session, notifier, outcome.poll)

@@ -10,6 +10,7 @@ from slack_bolt import App, Respond
 
 from bot.core.audit import record
 from bot.core.errors import UserError
+from bot.core.slack_text import parse_id
 from bot.wellbeing import checkins, support, use_cases
 from bot.wellbeing.messages import checkin_modal
 from handlers.request import SlackRequest
@@ -33,10 +34,10 @@ def _value(action: dict[str, Any]) -> str:
 
 
 def _number(action: dict[str, Any]) -> int:
-    head = _value(action).partition(":")[0]
-    if not head.isdigit():
+    number = parse_id(_value(action).partition(":")[0])
+    if number is None:
         raise UserError("support.errors.no_longer_open")
-    return int(head)
+    return number
 
 
 def _replace(incoming: SlackRequest, respond: Respond, key: str, **params: object) -> None:
@@ -45,7 +46,7 @@ def _replace(incoming: SlackRequest, respond: Respond, key: str, **params: objec
 
 def open_checkin(incoming: SlackRequest, action: dict[str, Any]) -> None:
     incoming.member_or_refuse()
-    prompt = _value(action) if _value(action).isdigit() else ""
+    prompt = _value(action) if parse_id(_value(action)) is not None else ""
     view = checkin_modal(incoming.deps.renderer, incoming.deps.library, incoming.locale, prompt)
     incoming.client.views_open(trigger_id=incoming.trigger_id, view=view)
 

@@ -7,6 +7,7 @@ from bot.certification.exams import start_attempt
 from bot.certification.messages import exam_modal
 from bot.core.command_line import Invocation, parse_mention
 from bot.core.errors import UserError
+from bot.core.slack_text import parse_count
 from handlers.request import SlackRequest
 
 
@@ -27,9 +28,9 @@ def run(incoming: SlackRequest, invocation: Invocation) -> None:
 def open_for(incoming: SlackRequest, args: list[str]) -> None:
     opener = incoming.member_or_refuse()
     slack_id = parse_mention(args[0]) if args else None
-    if slack_id is None or len(args) > 2 or (len(args) == 2 and not args[1].isdigit()):
+    days = parse_count(args[1], maximum=365) if len(args) == 2 else 7
+    if slack_id is None or len(args) > 2 or days is None:
         raise UserError("exam.usage")
-    days = int(args[1]) if len(args) == 2 else 7
     with incoming.deps.sessions.begin() as session:
         opened = use_cases.open_exam(session, incoming.notifier, opener, slack_id, days)
     incoming.notice("exam.opened", name=opened.holder_name, until=opened.until)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.core.command_line import Invocation
 from bot.core.db.models import Member, Role
 from bot.core.errors import UserError
+from bot.core.slack_text import parse_count
 from bot.wellbeing import support, use_cases
 from bot.wellbeing.checkins import save_preferences
 from handlers.request import SlackRequest
@@ -43,14 +44,15 @@ def configure(incoming: SlackRequest, member: Member, args: tuple[str, ...]) -> 
     if not args or len(args) % 2 or set(pairs) - {"timeout", "channel"}:
         raise UserError("support.usage")
     timeout = pairs.get("timeout")
-    if timeout is not None and not timeout.isdigit():
+    minutes = None if timeout is None else parse_count(timeout, maximum=support.LONGEST_TIMEOUT_MINUTES)
+    if timeout is not None and minutes is None:
         raise UserError("support.errors.timeout", longest=support.LONGEST_TIMEOUT_MINUTES)
     with incoming.deps.sessions.begin() as session:
         settings = support.configure(
             session,
             member,
             incoming.deps.now(),
-            timeout_minutes=int(timeout) if timeout else None,
+            timeout_minutes=minutes,
             channel=pairs.get("channel"),
         )
     channel = settings.channel or incoming.t("support.no_channel")

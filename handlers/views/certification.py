@@ -10,6 +10,7 @@ from slack_bolt import App
 from bot.certification import use_cases
 from bot.certification.rules import parse_score
 from bot.core.errors import FieldErrors, UserError
+from bot.core.slack_text import parse_count, parse_id
 from handlers.request import SlackRequest
 from handlers.surfaces import modal
 from handlers.views.state import selected
@@ -25,7 +26,7 @@ def register(app: App) -> None:
 
 def _metadata_id(view: dict[str, Any]) -> int:
     value = str(view.get("private_metadata") or "")
-    return int(value) if value.isdigit() else 0
+    return parse_id(value) or 0
 
 
 def _blocks(view: dict[str, Any], prefix: str) -> list[str]:
@@ -65,8 +66,9 @@ def submit_grades(incoming: SlackRequest, view: dict[str, Any]) -> None:
     points: dict[str, int] = {}
     for block in _blocks(view, "g-"):
         value = selected(view, block, "points") or ""
-        if not value.strip().lstrip("-").isdigit():
+        number = parse_count(value.strip().removeprefix("-"), maximum=1000)
+        if number is None:
             raise UserError("exam.errors.points", block=block, limit=30)
-        points[block[2:]] = int(value)
+        points[block[2:]] = -number if value.strip().startswith("-") else number
     with incoming.deps.sessions.begin() as session:
         use_cases.grade_exam(session, incoming.notifier, grader, _metadata_id(view), points)

@@ -10,6 +10,7 @@ from bot.core.audit import record
 from bot.core.db.models import Role
 from bot.core.errors import FieldErrors, UserError
 from bot.core.localtime import member_zone
+from bot.core.slack_text import parse_id
 from bot.polls.arguments import PollSpec, deadline_from_picker, validate_poll
 from bot.polls.quick_polls import create_quick_poll
 from bot.polls.scoring import (
@@ -100,7 +101,7 @@ def submit_score(incoming: SlackRequest, view: dict[str, Any]) -> None:
     metadata = str(view.get("private_metadata") or "")
     with deps.sessions.begin() as session:
         try:
-            poll = find_scoring_poll(session, incoming.workspace_id, int(metadata) if metadata.isdigit() else 0)
+            poll = find_scoring_poll(session, incoming.workspace_id, parse_id(metadata) or 0)
         except UserError as error:
             raise error.on("comment") from None
         rubric = deps.library.rubric(poll.rubric_id)

@@ -9,6 +9,7 @@ from slack_bolt import App
 
 from bot.core.errors import FieldErrors, UserError
 from bot.core.render import lines
+from bot.core.slack_text import parse_id
 from bot.wellbeing import checkins, use_cases
 from handlers.request import SlackRequest
 from handlers.surfaces import modal
@@ -44,7 +45,7 @@ def submit_checkin(incoming: SlackRequest, view: dict[str, Any]) -> None:
         raise _refuse(errors)
     prompt = str(view.get("private_metadata") or "")
     with incoming.deps.sessions.begin() as session:
-        use_cases.submit_checkin(session, incoming.notifier, member, answer, int(prompt) if prompt.isdigit() else None)
+        use_cases.submit_checkin(session, incoming.notifier, member, answer, parse_id(prompt))
 
 
 def submit_checkin_settings(incoming: SlackRequest, view: dict[str, Any]) -> None:
