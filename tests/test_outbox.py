@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app.slack_app import make_web_client
+from bot.core import outbox
 from bot.core.config import Settings
 from bot.core.db.models import OutboxMessage, OutboxStatus
-from bot.core.outbox import LEASE, MAX_ATTEMPTS, OutboxSender, claim, enqueue, wake_after_commit
+from bot.core.outbox import LEASE, MAX_ATTEMPTS, OutboxSender, claim, enqueue, retry_after_seconds, wake_after_commit
 from bot.core.pacing import ChannelPacer, TokenBucket
 from bot.sim.server import SlackSimulator
 from tests import factories
@@ -223,3 +224,52 @@ def test_a_channel_s_messages_keep_their_order(
         queue(sessions, f"ordered-{number}", channel="U1", text=f"m{number}")
     sender.drain(NOW)
     assert [m.text for m in sim.messages_for("U1")] == [f"m{number}" for number in range(6)]
+
+
+@pytest.mark.parametrize(
+    ("header", "seconds"),
+    [("30", 30.0), ("1.5", 1.5), ("0", 0.0), (None, 1.0), ("soon", 1.0), ("nan", 1.0), ("-3", 0.0), ("99999", 3600.0)],
+)
+def test_retry_after_is_read_in_every_form_slack_and_proxies_send(header: str | None, seconds: float) -> None:
+    assert retry_after_seconds(header, time.time()) == seconds
+
+
+def test_retry_after_as_an_http_date_waits_until_then() -> None:
+    now = time.time()
+    header = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(now + 20))
+    assert 18 <= retry_after_seconds(header, now) <= 20
+
+
+def test_a_fractional_retry_after_is_waited_out_instead_of_stalling_the_sender(
+    sender: OutboxSender, sessions: sessionmaker[Session], sim: SlackSimulator
+) -> None:
+    sim.fail_next("chat.postMessage", status=429, retry_after="1.5")
+    queue(sessions, "proxy")
+    drained = threading.Thread(target=sender.drain, args=(NOW,), daemon=True)
+    drained.start()
+    drained.join(timeout=20)
+    assert not drained.is_alive()  # before: int("1.5") raised in a send thread and the batch never finished
+    assert row(sessions, "proxy").status == OutboxStatus.SENT and len(sim.messages) == 1
+
+
+def test_a_paced_fan_out_into_one_channel_outlasting_its_lease_is_sent_once(
+    sessions: sessionmaker[Session], sim: SlackSimulator, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """200 reminders into the HR channel at Slack's one a second outlast the claim's lease; a
+    second drain (the tick beside the pump) must not take the rows still waiting in the first."""
+    monkeypatch.setattr(outbox, "LEASE", timedelta(seconds=1))
+    for number in range(60):
+        queue(sessions, f"hr-{number}", channel="CHR", text=f"r{number}")
+    client = make_web_client(settings.model_copy(update={"slack_api_url": sim.api_url}), TOKEN)
+
+    def paced() -> OutboxSender:  # 20 a second into one channel: 60 rows take 3 s, three leases
+        return OutboxSender(sessions, lambda _w: client, batch_size=500, pacer=ChannelPacer(per_second=20, burst=1))
+
+    started = time.monotonic()
+    first = threading.Thread(target=paced().drain, args=(NOW,))
+    first.start()
+    time.sleep(1.6)  # the first claim's lease has run out by the wall clock
+    paced().drain(NOW + timedelta(seconds=time.monotonic() - started))
+    first.join()
+    texts = [m.text for m in sim.messages]
+    assert sorted(texts) == sorted(f"r{number}" for number in range(60))  # each once

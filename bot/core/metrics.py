@@ -24,6 +24,11 @@ MESSAGES_RETRIED = Counter("coachbot_messages_retried", "Outbox sends put back f
 MESSAGES_FAILED = Counter(
     "coachbot_messages_failed", "Outbox rows that gave up (kept with Slack's reason).", registry=REGISTRY
 )
+SENDER_ERRORS = Counter(
+    "coachbot_sender_errors",
+    "Unexpected errors inside the outbox sender (logged; the row is retried).",
+    registry=REGISTRY,
+)
 JOB_DURATION = Histogram(
     "coachbot_job_duration_seconds",
     "How long each scheduled job took per tick.",
@@ -48,12 +53,14 @@ class DrainResult(Protocol):
     sent: int
     retried: int
     failed: int
+    errors: int
 
 
 def record_drain(report: DrainResult) -> None:
     MESSAGES_SENT.inc(report.sent)
     MESSAGES_RETRIED.inc(report.retried)
     MESSAGES_FAILED.inc(report.failed)
+    SENDER_ERRORS.inc(report.errors)
 
 
 class OutboxDepthCollector(Collector):

@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from slack_sdk import WebClient
@@ -155,11 +156,13 @@ class DrainReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    errors: int = 0  # unexpected errors in the sender itself (logged; the row is retried)
 
     def __iadd__(self, other: DrainReport) -> DrainReport:
         self.sent += other.sent
         self.retried += other.retried
         self.failed += other.failed
+        self.errors += other.errors
         return self
 
 
@@ -254,7 +257,12 @@ class OutboxSender:
         def run(lane: str) -> None:
             nonlocal in_flight, sequence, report
             row = lanes[lane][0]
-            outcome = self._send_one(row)
+            try:
+                outcome = self._send_one(row)
+            except Exception as exc:  # a bug reading Slack's answer must not stall the batch
+                log.exception("outbox %s: unexpected error while sending", row.dedupe_key)
+                outcome = _Outcome.retry(f"{type(exc).__name__}: {exc}")
+                outcome.report.errors = 1
             delay = outcome.delay.total_seconds() if outcome.delay else 0.0
             retry_here = outcome.rate_limited and delay <= IN_PROCESS_RETRY_LIMIT
             if retry_here:
@@ -275,7 +283,24 @@ class OutboxSender:
                 in_flight -= 1
                 ready.notify_all()
 
-        last_flush = time.monotonic()
+        started = last_flush = time.monotonic()
+        done_sending = threading.Event()
+
+        def renew_leases() -> None:
+            """Keep this batch's unsent rows claimed while pacing spreads them out (one channel
+            at one message a second holds a 500-row claim for minutes): a lease that ran out
+            under a row still waiting here would let another drain send it a second time."""
+            while not done_sending.wait(LEASE.total_seconds() / 4):
+                until = now + timedelta(seconds=time.monotonic() - started) + LEASE
+                mine = and_(OutboxMessage.claimed_by == worker, OutboxMessage.status == OutboxStatus.SENDING)
+                try:
+                    with self.session_factory.begin() as session:
+                        session.execute(update(OutboxMessage).where(mine).values(claimed_until=until))
+                except Exception:  # the database is busy: the next renewal tries again
+                    log.warning("could not renew the outbox lease of %s", worker, exc_info=True)
+
+        renewer = threading.Thread(target=renew_leases, name="outbox-lease", daemon=True)
+        renewer.start()
         # Outcomes are written on their own thread so the dispatcher never stops handing out sends.
         with (
             ThreadPoolExecutor(max_workers=self.concurrency, thread_name_prefix="outbox") as pool,
@@ -309,6 +334,8 @@ class OutboxSender:
                     break
                 self.bucket.acquire()
                 pool.submit(run, lane)
+        done_sending.set()
+        renewer.join()
         flush()
         return report
 
@@ -318,8 +345,8 @@ class OutboxSender:
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
             if exc.response.status_code == 429:
-                retry_after = int(exc.response.headers.get("Retry-After", "1") or 1)
-                outcome = _Outcome.retry(f"ratelimited (Retry-After {retry_after}s)", timedelta(seconds=retry_after))
+                retry_after = retry_after_seconds(exc.response.headers.get("Retry-After"), time.time())
+                outcome = _Outcome.retry(f"ratelimited (Retry-After {retry_after:g}s)", timedelta(seconds=retry_after))
                 outcome.rate_limited = True
                 return outcome
             if error in PERMANENT_ERRORS:
@@ -330,6 +357,25 @@ class OutboxSender:
             return _Outcome.retry(f"{type(exc).__name__}: {exc}")
         data = response.data if isinstance(response.data, dict) else {}
         return _Outcome(OutboxStatus.SENT, None, None, DrainReport(sent=1), data.get("ts"), data.get("channel"))
+
+
+MAX_RETRY_AFTER = 3600.0
+
+
+def retry_after_seconds(header: object, now: float) -> float:
+    """Seconds to wait from a ``Retry-After`` header: Slack sends whole seconds, proxies may
+    send a fraction or an HTTP date; anything unreadable waits one second. Never raises."""
+    text = str(header or "").strip()
+    try:
+        seconds = float(text)
+    except ValueError:
+        try:
+            seconds = parsedate_to_datetime(text).timestamp() - now
+        except (TypeError, ValueError, IndexError, OverflowError):
+            seconds = 1.0
+    if seconds != seconds:  # NaN
+        seconds = 1.0
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER)
 
 
 def _lane(row: OutboxMessage) -> str:

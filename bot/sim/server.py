@@ -53,7 +53,7 @@ class SimMessage:
 class Failure:
     error: str | None = None
     status: int = 200
-    retry_after: int | None = None
+    retry_after: float | str | None = None
 
 
 class SlackSimulator:
@@ -133,7 +133,7 @@ class SlackSimulator:
         *,
         error: str | None = None,
         status: int = 200,
-        retry_after: int | None = None,
+        retry_after: float | str | None = None,
         times: int = 1,
     ) -> None:
         """Make the next ``times`` calls of ``method`` fail like Slack would."""
