@@ -19,3 +19,4 @@ def register_all(app: App, deps: Deps) -> None:
     actions.register(app)
     views.register(app)
     events.register(app)
+    events.register_fallbacks(app)

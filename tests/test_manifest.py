@@ -29,7 +29,12 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "views.update": set(),
 }
 # Events the Bolt listeners name, as subscriptions, with the scope each subscription needs.
-EVENT_SUBSCRIPTIONS = {"app_home_opened": ("app_home_opened", set()), "message": ("message.im", {"im:history"})}
+EVENT_SUBSCRIPTIONS = {
+    "app_home_opened": ("app_home_opened", set()),
+    "message": ("message.im", {"im:history"}),
+    "app_uninstalled": ("app_uninstalled", set()),
+    "tokens_revoked": ("tokens_revoked", set()),
+}
 
 
 def manifest() -> dict[str, Any]:

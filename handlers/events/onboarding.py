@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Select, select
 
-from bot.core.command_line import parse
+from bot.core.command_line import parse, visible_to
 from bot.core.db.models import Member, Role
 from bot.core.deps import deps_of
 from bot.core.errors import UserError
@@ -35,7 +35,7 @@ SLACK_ADMIN_FLAGS = ("is_admin", "is_owner", "is_primary_owner")
 
 def register(app: App) -> None:
     app.use(first_run)
-    app.event("message")(event(roster_file_shared))
+    app.event("message")(event(direct_message))
 
 
 # ----- /coach in a workspace that is not set up, or by someone not in the roster -----------
@@ -98,11 +98,29 @@ def _slack_profile(client: WebClient, user_id: str) -> dict[str, Any]:
     return user if isinstance(user, dict) else {}
 
 
-# ----- a roster CSV shared in the bot's DM ------------------------------------------------
+# ----- the bot's DM: a roster CSV shared, or someone writing to it -----------------------
+def direct_message(incoming: SlackRequest, event: dict[str, Any], client: WebClient) -> None:
+    if event.get("channel_type") != "im" or event.get("bot_id") or not event.get("user"):
+        return  # the bot's own messages, and messages elsewhere
+    if event.get("subtype") == "file_share":
+        roster_file_shared(incoming, event, client)
+    elif not event.get("subtype"):  # edits, deletions and joins need no answer
+        answer_with_help(incoming, event)
+
+
+def answer_with_help(incoming: SlackRequest, event: dict[str, Any]) -> None:
+    """Coachbot works through `/coach`, not chat: answer a written DM with what this person
+    can do (once per message, however often Slack re-delivers it)."""
+    role = incoming.member.role if incoming.member and incoming.member.active else None
+    names = [sub.name for sub in visible_to(role)]
+    message = incoming.render("help", commands=names, in_roster=role is not None)
+    channel = str(event.get("channel") or incoming.user_id)
+    with incoming.deps.sessions.begin() as session:
+        incoming.notifier.send(session, incoming.workspace_id, channel, message, f"dm-help:{channel}:{event.get('ts')}")
+
+
 def roster_file_shared(incoming: SlackRequest, event: dict[str, Any], client: WebClient) -> None:
     """Answer each shared file in the DM with a preview to confirm, or why it cannot be read."""
-    if event.get("channel_type") != "im" or event.get("subtype") != "file_share" or event.get("bot_id"):
-        return  # other DM messages: nothing to do
     deps = incoming.deps
     with deps.sessions() as session:
         admin = is_admin(session, incoming.workspace_id, incoming.user_id)
