@@ -85,8 +85,9 @@ def renderer() -> Renderer:
 
 @pytest.fixture
 def playground(settings: Settings) -> Iterator[Playground]:
-    """The real app over HTTP against the simulator, with the demo roster."""
-    with Playground(settings) as playground:
+    """The real app over HTTP against the simulator, with the demo roster, its clock at
+    ``NOW``: a test's outcome never depends on the weekday it happens to run on."""
+    with Playground(settings, start=NOW) as playground:
         yield playground
 
 

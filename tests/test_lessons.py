@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from bot.app.cli import app
 from bot.app.playground import Playground
 from bot.core.content.loader import content_library
+from bot.core.db.models import Member
 from bot.learning.models import LessonDelivery, QuizItem, ReviewCard
 from bot.people.preferences import Preferences, save_preferences
 from tests.learning_helpers import (
@@ -305,3 +306,21 @@ def test_working_days_and_holidays_are_configurable_from_the_cli(
     assert deliveries(world) == 0
     world.runtime.tick(SHANGHAI_0930.replace(month=10, day=1))  # National Day counts as a working Thursday now
     assert deliveries(world) == 3  # the three Shanghai agents; Berlin and New York come later
+
+
+def test_after_a_tick_clicks_and_forms_live_on_the_same_day(world: Playground) -> None:
+    # One clock: a pause until Wednesday is in the future once the playground is at Monday.
+    world.runtime.tick(SHANGHAI_0930)
+    world.driver.command("UAGENT5", "settings", wait=0)
+    assert world.sim.wait_for(lambda: bool(world.sim.opened_views))
+    view = world.sim.opened_views[-1]
+    values = {
+        "locale": {"locale": {"type": "static_select", "selected_option": {"value": "en"}}},
+        "lesson_time": {"lesson_time": {"type": "timepicker", "selected_time": "09:30"}},
+        "paused_until": {"paused_until": {"type": "datepicker", "selected_date": "2026-03-04"}},
+    }
+    reply = world.driver.submit("UAGENT5", view, values)
+    assert reply.status == 200 and not reply.json, reply.json
+    with world.runtime.sessions() as session:
+        paused = session.scalar(select(Member.paused_until).where(Member.slack_id == "UAGENT5"))
+    assert paused == date(2026, 3, 4)

@@ -76,8 +76,10 @@ def test_make_run_without_tokens_falls_back_to_the_playground(tmp_path: Path) ->
 
 
 def test_a_practice_question_in_a_reply_can_be_answered_from_the_shell(tmp_path: Path) -> None:
-    # "a" ticks option A when the question is multiple choice (the shell asks first).
-    result = run_shell(tmp_path, "/coach quiz\n1\na\nquit\n", "--as", "UAGENT5")
+    # "a" ticks option A when the question is multiple choice (the shell asks first). A
+    # Monday morning in Shanghai: an answer on a working day starts a streak.
+    monday = "2026-03-02T09:00+08:00"
+    result = run_shell(tmp_path, "/coach quiz\n1\na\nquit\n", "--as", "UAGENT5", "--now", monday)
     assert result.returncode == 0, result.stderr
     before, _, after = result.stdout.partition("[UAGENT5] > 1")
     assert "Practice question" in before and "[1]" in before

@@ -141,6 +141,9 @@ def serve(
 @app.command()
 def shell(
     user: Annotated[str, typer.Option("--as", help="Demo user to act as (see `users` inside).")] = "UAGENT1",
+    now: Annotated[
+        str | None, typer.Option(help="Start the playground clock at this instant (ISO 8601, with offset).")
+    ] = None,
 ) -> None:
     """The playground: the real app against the built-in Slack simulator, with demo people."""
     from bot.app.playground import DEMO_USERS, Playground
@@ -148,8 +151,9 @@ def shell(
 
     if user not in {u.slack_id for u in DEMO_USERS}:
         raise _fail(f"--as {user}: not a demo user; choose one of {', '.join(u.slack_id for u in DEMO_USERS)}", 2)
+    start = _instant(now) if now else None
     logging.basicConfig(level=logging.WARNING)
-    with Playground(_settings()) as playground:
+    with Playground(_settings(), start=start) as playground:
         run_shell(playground, user, console=Console(highlight=False))
 
 
@@ -338,6 +342,17 @@ def cert_export(
     _export_csv(out, workspace, export_register)
 
 
+def _instant(text: str) -> datetime:
+    """``--now``: an ISO 8601 instant with its UTC offset, or exit 2 saying how to write one."""
+    try:
+        instant = datetime.fromisoformat(text)
+    except ValueError:
+        raise _fail(f"--now {text!r}: use ISO 8601, e.g. 2026-03-02T09:30:00+08:00", 2) from None
+    if instant.tzinfo is None:
+        raise _fail(f"--now {text!r}: add a UTC offset, e.g. +08:00 or Z", 2)
+    return instant
+
+
 @jobs_app.command("tick")
 def jobs_tick(
     now: Annotated[str | None, typer.Option(help="Act as if it were this instant (ISO 8601, with offset).")] = None,
@@ -346,15 +361,7 @@ def jobs_tick(
     from bot.app.runtime import Runtime
 
     settings = _settings()
-    if now:
-        try:
-            instant = datetime.fromisoformat(now)
-        except ValueError:
-            raise _fail(f"--now {now!r}: use ISO 8601, e.g. 2026-03-02T09:30:00+08:00", 2) from None
-        if instant.tzinfo is None:
-            raise _fail(f"--now {now!r}: add a UTC offset, e.g. +08:00 or Z", 2)
-    else:
-        instant = datetime.now(UTC)
+    instant = _instant(now) if now else datetime.now(UTC)
     results = Runtime(settings).tick(instant)
     table = Table("job", "result", title=f"Jobs at {instant.isoformat()}")
     for name, value in results.items():

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.app.runtime import Runtime
 from bot.app.web import BackgroundServer, CoachbotWSGI
+from bot.core.clock import TravelClock
 from bot.core.config import Settings
 from bot.core.db.models import Role
 from bot.core.pacing import ChannelPacer
@@ -50,7 +52,7 @@ def demo_roster_csv() -> str:
 class Playground:
     """Simulator + app server + driver, wired together; a context manager."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, start: datetime | None = None) -> None:
         self.sim = SlackSimulator(team_id=DEMO_WORKSPACE, bot_token=PLAYGROUND_TOKEN).start()
         for user in DEMO_USERS:
             self.sim.add_user(user.slack_id, user.name, locale=user.locale)
@@ -63,7 +65,7 @@ class Playground:
                 "slack_api_url": self.sim.api_url,
             }
         )
-        self.runtime = Runtime(self.settings)
+        self.runtime = Runtime(self.settings, clock=TravelClock(start))
         # The playground's simulator has no per-channel limit, and `tick` time-travels days in
         # seconds: Slack's one-message-a-second pacing would only make the demo wait.
         self.runtime.sender.pacer = ChannelPacer(per_second=1000, burst=100)

@@ -16,6 +16,7 @@ from bot.app.oauth import BotTokens, OAuthStores, make_stores
 from bot.app.slack_app import create_app, make_web_client
 from bot.core import redaction
 from bot.core.calendar import preload as preload_calendars
+from bot.core.clock import TravelClock
 from bot.core.config import Settings
 from bot.core.content.loader import content_library
 from bot.core.db.engine import make_engine, make_session_factory
@@ -88,6 +89,10 @@ class Runtime:
         )
 
     def tick(self, now: datetime | None = None) -> dict[str, int]:
+        """Run the jobs due at ``now``; on a travelling clock (the playground) every click
+        and command after this happens at ``now`` too, so there is one clock, not two."""
+        if now is not None and isinstance(self.deps.clock, TravelClock):
+            self.deps.clock.travel_to(now)
         return run_due_jobs(self.job_context(now))  # records job durations and delivery counts (bot.core.metrics)
 
     def warm_up(self) -> None:
