@@ -112,11 +112,10 @@ def test_register_import_accepts_chinese_and_english_headers(world: Playground) 
 @pytest.mark.parametrize(
     ("row", "problem"),
     [
-        ("CS2025009,无名氏,客服部,中级,2026-04-01,2025-04-01,", "'无名氏' is not in the roster"),
         ("XX1,王芳,客服部,中级,2026-04-01,2025-04-01,", "should look like CS2024001"),
-        ("CS2025009,王芳,客服部,大师,2026-04-01,2025-04-01,", "level '大师'"),
+        ("CS2025009,王芳,客服部,大师,2026-04-01,2025-04-01,", "认证等级 '大师' is not a level"),
         ("CS2025009,王芳,客服部,中级,明年,2025-04-01,", "is not a date"),
-        ("CS2025009,王芳,客服部,中级,2025-01-01,2025-04-01,", "must be after the issue date"),
+        ("CS2025009,王芳,客服部,中级,2025-01-01,2025-04-01,", "有效期至 must be after 发证日期"),
         ("CS2025009,=cmd(),客服部,中级,2026-04-01,2025-04-01,", "formula"),
     ],
 )
@@ -138,14 +137,16 @@ def test_an_ambiguous_name_needs_a_slack_id(world: Playground) -> None:
 def test_export_round_trips_through_import(world: Playground, tmp_path: Path) -> None:
     import_text(world, REGISTER_ZH + REGISTER_EN.split("\n", 1)[1].replace(",UAGENT5", "").replace("/", "-"))
     with world.runtime.sessions() as session:
-        exported = export_register(session, "T0DEMO")
+        data, count = export_register(session, "T0DEMO", today=date(2026, 3, 1))
+    exported = data.decode("utf-8-sig")
     with world.runtime.sessions.begin() as session:
         for cert in session.scalars(select(Certificate)):
             session.delete(cert)
     assert import_text(world, exported) == []
     assert set(certificates(world)) == {"CS2025001", "CS2025002", "CS2025003"}
     rows = list(csv.reader(io.StringIO(exported)))
-    assert rows[0][0].startswith("证书编号") and len(rows) == 4
+    assert rows[0][:7] == ["认证编号", "姓名*", "部门", "认证等级", "有效期", "发证日期", "复评结果(有效期前1个月)"]
+    assert len(rows) == 4 == count + 1
 
 
 def dms(world: Playground, user: str, needle: str) -> list[SimMessage]:
@@ -341,9 +342,9 @@ def test_cli_import_and_export(world: Playground, tmp_path: Path, monkeypatch: p
     runner = CliRunner()
     assert runner.invoke(app, ["cert", "import", str(good)]).exit_code == 0
     bad = tmp_path / "bad.csv"
-    bad.write_text(REGISTER_ZH + "CS2025009,无名氏,客服部,中级,2026-04-01,2025-04-01,\n", encoding="utf-8")
+    bad.write_text(REGISTER_ZH + "CS2025009,王芳,客服部,专家,2026-04-01,2025-04-01,\n", encoding="utf-8")
     result = runner.invoke(app, ["cert", "import", str(bad)])
-    assert result.exit_code == 1 and "line 4" in result.output
+    assert result.exit_code == 1 and "第 4 行：“认证等级”的值“专家”不是认证等级" in result.output
     exported = runner.invoke(app, ["cert", "export"])
     assert "CS2025002" in exported.output
     with world.runtime.sessions() as session:

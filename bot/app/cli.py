@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 import typer
 from rich.console import Console
@@ -18,7 +19,7 @@ from bot.core.config import Settings, SettingsError, load_settings
 from bot.core.db.models import Workspace
 from bot.core.errors import UserError
 from bot.core.i18n import Catalog
-from bot.people.roster import ImportReport
+from bot.core.spreadsheets import ImportReport
 
 app = typer.Typer(help="Coachbot: training and wellbeing for customer-service teams, in Slack.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -186,68 +187,121 @@ def db_backup(target: Annotated[Path, typer.Argument(help="New file to write the
 def roster_import(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     workspace: Annotated[str | None, typer.Option(help="Slack team id (T…); needed when there are several.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
+    sync: Annotated[
+        bool, typer.Option("--sync", help="Deactivate active members the file does not list (a full roster).")
+    ] = False,
 ) -> None:
-    """Import members from CSV: slack_id,name,team,role (+ department,timezone,locale,lesson_time,email)."""
+    """Import members from CSV or .xlsx: slack_id,name,team,role (+ department,timezone,locale,
+    lesson_time,email,staff_id/工号). Only the columns in the file change; empty cells change nothing."""
     from bot.people.roster import import_roster
 
-    report, workspace_id = _import_csv(file, workspace, import_roster)
+    report, workspace_id, t = _import_table(
+        file, workspace, lambda *args, **kw: import_roster(*args, **kw, sync=sync), dry_run
+    )
+    count = report.created + report.updated + report.unchanged
     console.print(
-        f"Imported {report.created + report.updated} members into {workspace_id}: "
-        f"{report.created} new, {report.updated} updated, {report.teams_created} new teams."
+        t(
+            "ops.import.roster_done",
+            workspace=workspace_id,
+            count=count,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            teams=report.teams_created,
+            deactivated=report.deactivated,
+        ),
+        markup=False,
     )
 
 
-def _import_csv(file: Path, workspace: str | None, importer: Callable[..., ImportReport]) -> tuple[ImportReport, str]:
-    """Decode, import in one transaction, and commit only when every row is good."""
+def _import_table(
+    file: Path, workspace: str | None, importer: Callable[..., ImportReport], dry_run: bool
+) -> tuple[ImportReport, str, Callable[..., str]]:
+    """Read the file (any Excel encoding, or .xlsx), import in one transaction, and commit
+    only when every row is good and this is not a dry run. Messages in the operator's language."""
     from bot.app.runtime import Runtime
-    from bot.core.csv_safety import decode_upload
+    from bot.core.i18n import default_catalog
 
     settings = _settings()
-    try:
-        text = decode_upload(file.read_bytes())
-    except ValueError as error:
-        raise _fail(f"{file}: {error}") from None
+    catalog = default_catalog()
+
+    def t(key: str, **params: object) -> str:
+        return catalog.plain(settings.locale, key, **params)
+
     with Runtime(settings).sessions() as session:
         try:
             workspace_id = _workspace_id(session, workspace, settings)
-            report = importer(session, workspace_id, text, datetime.now(UTC))
+            report = importer(session, workspace_id, file.read_bytes(), datetime.now(UTC), filename=file.name)
         except UserError as error:
             raise _user_error(error, settings) from None
         if not report.ok:
             session.rollback()
-            err.print(f"[red]{file}: nothing was imported; fix these rows and run the import again:[/red]")
+            err.print(t("ops.import.rejected", file=file), style="red", markup=False)
             for problem in report.errors:
-                err.print(f"  {problem}")
+                err.print("  " + problem.text(t), markup=False)
             raise typer.Exit(1)
-        session.commit()
-    return report, workspace_id
+        if dry_run:
+            _print_changes(report, t)
+            session.rollback()
+        else:
+            session.commit()
+    if report.ignored_columns:
+        console.print(t("ops.import.ignored_columns", columns=", ".join(report.ignored_columns)), markup=False)
+    if report.unlinked:
+        lines = ", ".join(str(line) for line in report.unlinked[:20]) + ("…" if len(report.unlinked) > 20 else "")
+        console.print(t("ops.import.unlinked", count=len(report.unlinked), lines=lines), style="yellow", markup=False)
+    if dry_run:
+        console.print(t("ops.import.dry_run"), style="bold", markup=False)
+    return report, workspace_id, t
+
+
+def _print_changes(report: ImportReport, t: Callable[..., str]) -> None:
+    table = Table(
+        t("ops.import.change_line"),
+        t("ops.import.change_subject"),
+        t("ops.import.change_action"),
+        t("ops.import.change_columns"),
+    )
+    for change in report.changes:  # deactivations (line 0) first: the step to look at twice
+        line = str(change.line) if change.line else "—"
+        table.add_row(line, change.subject, t(f"ops.import.actions.{change.action}"), ", ".join(change.columns))
+    console.print(table)
 
 
 @roster_app.command("export")
 def roster_export(
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write to this file (.csv for Excel, or .xlsx) instead of standard output.")
+    ] = None,
     workspace: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Export active members as CSV (the import format)."""
+    """Export active members in the import's columns."""
     from bot.people.roster import export_roster
 
-    _export_csv(out, workspace, export_roster)
+    _export_table(
+        out, workspace, lambda session, workspace_id, filename: export_roster(session, workspace_id, filename=filename)
+    )
 
 
-def _export_csv(out: Path | None, workspace: str | None, exporter: Callable[[Session, str], str]) -> None:
+def _export_table(
+    out: Path | None, workspace: str | None, exporter: Callable[[Session, str, str], tuple[bytes, int]]
+) -> None:
+    """A file Excel opens as it is (CSV with a BOM, or .xlsx by its name); plain CSV text on
+    standard output, for a pipe."""
     from bot.app.runtime import Runtime
 
     settings = _settings()
     with Runtime(settings).sessions() as session:
         try:
-            data = exporter(session, _workspace_id(session, workspace, settings))
+            data, _rows = exporter(session, _workspace_id(session, workspace, settings), out.name if out else "")
         except UserError as error:
             raise _user_error(error, settings) from None
     if out:
-        out.write_text(data, encoding="utf-8")
+        out.write_bytes(data)
         console.print(f"Wrote {out}.")
     else:
-        sys.stdout.write(data)
+        sys.stdout.write(data.decode("utf-8-sig").replace("\r\n", "\n"))
 
 
 def _workspace_id(session: Session, explicit: str | None, settings: Settings) -> str:
@@ -320,26 +374,45 @@ def workspace_set(
 def cert_import(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True)],
     workspace: Annotated[str | None, typer.Option()] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would change; write nothing.")] = False,
 ) -> None:
-    """Import the register (certificate number, name, department, level, valid until, issue date,
-    re-evaluation result; optional slack_id), Chinese or English headers; nothing is written if a row is bad."""
+    """Import the register in the seed's layout (认证编号,姓名,部门,认证等级,有效期,发证日期,复评结果;
+    optional 工号 / slack_id), CSV in any Excel encoding or .xlsx; nothing is written if a row is bad."""
     from bot.certification.register import import_register
 
-    report, _workspace = _import_csv(file, workspace, import_register)
+    report, _workspace, t = _import_table(file, workspace, import_register, dry_run)
+    count = report.created + report.updated + report.unchanged
     console.print(
-        f"Imported {report.created + report.updated} certificates: {report.created} new, {report.updated} updated."
+        t(
+            "ops.import.register_done",
+            count=count,
+            created=report.created,
+            updated=report.updated,
+            unchanged=report.unchanged,
+        ),
+        markup=False,
     )
 
 
 @cert_app.command("export")
 def cert_export(
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write to this file (.csv for Excel, or .xlsx) instead of standard output.")
+    ] = None,
     workspace: Annotated[str | None, typer.Option()] = None,
 ) -> None:
-    """Export the whole register as CSV (the import format)."""
+    """Export the whole register in the seed's layout, with each certificate's status today."""
     from bot.certification.register import export_register
 
-    _export_csv(out, workspace, export_register)
+    settings = _settings()
+
+    def export(session: Session, workspace_id: str, filename: str) -> tuple[bytes, int]:
+        ws = session.get(Workspace, workspace_id)
+        assert ws is not None
+        today = datetime.now(ZoneInfo(ws.timezone)).date()
+        return export_register(session, workspace_id, today=today, locale=settings.locale, filename=filename)
+
+    _export_table(out, workspace, export)
 
 
 def _instant(text: str) -> datetime:

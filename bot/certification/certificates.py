@@ -36,6 +36,15 @@ def display_status(certificate: Certificate, today: date) -> DisplayStatus:
     return DisplayStatus.ACTIVE
 
 
+PENDING_RESULTS = {"", "待复评", "待複評", "pending"}
+
+
+def merged_result(previous: str | None, result: str) -> str:
+    """复评结果 keeps its history: a new result follows the earlier ones (a pending mark is replaced)."""
+    earlier = (previous or "").strip()
+    return result if earlier.lower() in PENDING_RESULTS else f"{earlier}；{result}"
+
+
 def add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
@@ -102,8 +111,13 @@ def record_assessment(
     daily: Decimal,
     today: date,
     now: datetime,
+    result_text: str | None = None,
 ) -> AssessmentResult:
-    """Score an agent; a pass issues a certificate (superseding the old one), a fail sets a retake date."""
+    """Score an agent; a pass issues a certificate (superseding the old one), a fail sets a retake date.
+
+    ``result_text`` (e.g. 通过(复评总分85分), in the workspace's language) is added to the
+    superseded certificate's 复评结果 after what the register already said there.
+    """
     composite = composite_score(theory, practical, daily)
     level = certification_level(composite)
     assessment = Assessment(
@@ -125,7 +139,8 @@ def record_assessment(
         superseded = current_certificate(session, holder.id)
         if superseded is not None:
             superseded.status = CertificateStatus.SUPERSEDED
-            superseded.reevaluation_result = level.value
+            if result_text:
+                superseded.reevaluation_result = merged_result(superseded.reevaluation_result, result_text)
         certificate = _issue(session, holder, level, theory, practical, daily, composite, today, now)
         assessment.certificate_id = certificate.id
     record(

@@ -34,6 +34,7 @@ class Certificate(Base):
     number: Mapped[str] = mapped_column(String(20))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     holder_name: Mapped[str] = mapped_column(String(100))
+    register_name: Mapped[str | None] = mapped_column(String(100))  # as HR's register writes it (张*A001)
     department: Mapped[str | None] = mapped_column(String(100))
     level: Mapped[str] = mapped_column(String(16))
     theory: Mapped[Decimal | None] = mapped_column(SCORE)

@@ -32,7 +32,7 @@ from bot.certification.messages import (
 )
 from bot.certification.models import Certificate, ExamAttempt, ExamWindow
 from bot.certification.reminders import DueReminder, claim_reminder, digest, lead_of
-from bot.certification.rules import rules
+from bot.certification.rules import composite_score, rules
 from bot.core.db.models import Member, Team, Workspace
 from bot.core.errors import UserError
 from bot.core.i18n import resolve_locale
@@ -72,6 +72,7 @@ def assess(
     require_assessor(session, assessor, holder)
     workspace = session.get(Workspace, holder.workspace_id)
     assert workspace is not None
+    composite = composite_score(scores["theory"], scores["practical"], scores["daily"])
     result = record_assessment(
         session,
         holder=holder,
@@ -81,6 +82,9 @@ def assess(
         theory=scores["theory"],
         practical=scores["practical"],
         daily=scores["daily"],
+        result_text=notifier.renderer.t(
+            workspace.locale, "cert.register.reevaluated", composite=f"{composite.normalize():f}"
+        ),
     )
     for person in {holder.slack_id: holder, assessor.slack_id: assessor}.values():
         message = assessment_message(notifier.renderer, notifier.locale_of(session, person), holder.name, result)

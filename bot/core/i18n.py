@@ -7,6 +7,7 @@ Parameters are Slack-escaped before they are put into a string, so a name such a
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,14 @@ class Catalog:
             strings[locale] = merged
         return cls(strings)
 
+    def plain(self, locale: str, key: str, **params: object) -> str:
+        """The same string for a terminal or a file: parameters as typed, no Slack escaping."""
+        table = self.strings.get(locale) or self.strings["en"]
+        template = table.get(key) or self.strings["en"].get(key)
+        if template is None:
+            raise KeyError(f"no string {key!r} in content/locales")
+        return template.format_map({name: str(value) for name, value in params.items()})
+
     def missing(self) -> dict[str, set[str]]:
         """Keys present in one language but not another, per language."""
         every = set().union(*(set(s) for s in self.strings.values()))
@@ -73,6 +82,12 @@ class Catalog:
             raise KeyError(f"no string {key!r} in content/locales")
         escaped = {name: slack_escape(value) for name, value in params.items()}
         return Trusted(template.format_map(escaped))
+
+
+@cache
+def default_catalog() -> Catalog:
+    """The catalog shipped in ``content/locales``, loaded once per process."""
+    return Catalog.load()
 
 
 def resolve_locale(*candidates: str | None) -> str:

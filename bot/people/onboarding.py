@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.audit import record
 from bot.core.db.models import Member, Role, Workspace
+from bot.core.spreadsheets import RowError
 from bot.people.members import find_member
 from bot.people.roster import parse_roster
 
@@ -40,7 +41,7 @@ class RosterPreview:
 
     members: int
     teams: int
-    errors: list[str]
+    errors: list[RowError]  # rendered in the admin's language by the template
 
     @property
     def ok(self) -> bool:
@@ -101,9 +102,9 @@ def setup_checklist(session: Session, workspace: Workspace) -> SetupChecklist:
     )
 
 
-def preview_roster(text: str) -> RosterPreview:
-    rows, errors = parse_roster(text)
-    return RosterPreview(len(rows), len({row.team for row in rows}), [str(error) for error in errors])
+def preview_roster(data: bytes, filename: str) -> RosterPreview:
+    rows, errors = parse_roster(data, filename)
+    return RosterPreview(len(rows), len({row.team for row in rows}), errors)
 
 
 def slack_profile_fields(profile: dict[str, object]) -> dict[str, str | None]:

@@ -7,10 +7,11 @@ from typing import Any
 from urllib.parse import urlparse
 
 from bot.core.config import Settings
-from bot.core.csv_safety import decode_upload
 from bot.core.errors import UserError
 
 MAX_ROSTER_BYTES = 2_000_000
+ROSTER_FILETYPES = {"csv", "xlsx", "text", "tsv"}  # Slack's file types for what the importer reads
+ROSTER_SUFFIXES = (".csv", ".xlsx", ".txt", ".tsv")
 
 
 class RosterFileError(ValueError):
@@ -21,19 +22,16 @@ class RosterFileError(ValueError):
         self.reason = reason
 
 
-def read_roster_file(shared: dict[str, Any], token: str | None, settings: Settings) -> str:
-    """The text of a roster shared in Slack; a :class:`UserError` the admin can act on if not."""
+def read_roster_file(shared: dict[str, Any], token: str | None, settings: Settings) -> bytes:
+    """The bytes of a roster shared in Slack (CSV in any Excel encoding, or .xlsx: the
+    importer reads both); a :class:`UserError` the admin can act on if it cannot be fetched."""
     filename = str(shared.get("name") or "roster.csv")
     try:
-        data = download(shared, token, settings)
+        return download(shared, token, settings)
     except RosterFileError as error:
         raise UserError(f"ops.roster.file.{error.reason}", filename=filename) from None
     except OSError:
         raise UserError("ops.roster.file.unreachable", filename=filename) from None
-    try:
-        return decode_upload(data)
-    except ValueError:
-        raise UserError("ops.roster.file.not_utf8", filename=filename) from None
 
 
 def download(shared: dict[str, Any], token: str | None, settings: Settings) -> bytes:

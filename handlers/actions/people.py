@@ -40,9 +40,10 @@ def confirm_import(incoming: SlackRequest, action: dict[str, Any], client: WebCl
     incoming.require(Role.ADMIN)
     deps = incoming.deps
     shared = (client.files_info(file=str(action.get("value") or "")).get("file")) or {}
-    text = read_roster_file(shared, client.token, deps.settings)
+    data = read_roster_file(shared, client.token, deps.settings)
+    filename = str(shared.get("name") or "")
     with deps.sessions() as session:
-        report = import_roster(session, incoming.workspace_id, text, deps.now())
+        report = import_roster(session, incoming.workspace_id, data, deps.now(), incoming.user_id, filename=filename)
         if not report.ok:
             raise UserError("ops.roster.rejected", filename=str(shared.get("name") or ""))
         session.commit()

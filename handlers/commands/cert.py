@@ -96,12 +96,11 @@ def export(request: SlackRequest) -> None:
         raise UserError("errors.role_required", roles="lead, hr")
     with request.deps.sessions() as session:
         teams = None if viewer.role in (Role.HR, Role.ADMIN) else lead_team_ids(session, viewer)
-        data = export_register(session, request.workspace_id, teams)
-    request.audit("cert.exported", rows=max(data.count("\n") - 1, 0))
+        data, rows = export_register(session, request.workspace_id, teams, today=request.today(), locale=request.locale)
+    request.audit("cert.exported", rows=rows)
     request.ack()
     client = request.client
     channel = client.conversations_open(users=request.user_id)["channel"]["id"]
-    rows = max(data.count("\n") - 1, 0)
     client.files_upload_v2(
         channel=channel,
         content=data,

@@ -22,7 +22,7 @@ from bot.core.errors import UserError
 from bot.core.i18n import Trusted
 from bot.people.members import find_member
 from bot.people.onboarding import is_admin, preview_roster
-from bot.people.roster_files import read_roster_file
+from bot.people.roster_files import ROSTER_FILETYPES, ROSTER_SUFFIXES, read_roster_file
 from bot.people.use_cases import welcome_first_admin
 from handlers.request import SlackRequest
 from handlers.surfaces import event
@@ -128,12 +128,12 @@ def roster_file_shared(incoming: SlackRequest, event: dict[str, Any], client: We
         file_id, filename = str(shared.get("id") or ""), str(shared.get("name") or "roster.csv")
         if not admin:
             answer = incoming.render("notice", text=incoming.t("ops.roster.no_admins"))
-        elif shared.get("filetype") != "csv" and not filename.lower().endswith(".csv"):
+        elif shared.get("filetype") not in ROSTER_FILETYPES and not filename.lower().endswith(ROSTER_SUFFIXES):
             answer = incoming.render("notice", text=incoming.t("ops.roster.not_csv", filename=filename))
         else:
             try:
-                text = read_roster_file(shared, client.token, deps.settings)
-                preview = preview_roster(text)
+                data = read_roster_file(shared, client.token, deps.settings)
+                preview = preview_roster(data, filename)
                 answer = incoming.render("welcome_roster_preview", preview=preview, file_id=file_id, filename=filename)
             except UserError as error:
                 answer = incoming.render("notice", text=incoming.error_text(error))

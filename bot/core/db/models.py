@@ -60,12 +60,16 @@ class Team(Base):
 
 class Member(Base):
     __tablename__ = "members"
-    __table_args__ = (UniqueConstraint("workspace_id", "slack_id"),)
+    __table_args__ = (
+        UniqueConstraint("workspace_id", "slack_id"),
+        Index("ix_members_workspace_staff", "workspace_id", "staff_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     workspace_id: Mapped[str] = mapped_column(ForeignKey("workspaces.id"), index=True)
     slack_id: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(100))
+    staff_id: Mapped[str | None] = mapped_column(String(32))  # 工号: how HR's files name people
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     role: Mapped[Role] = mapped_column(String(8), default=Role.AGENT)
     department: Mapped[str | None] = mapped_column(String(100))
