@@ -200,6 +200,8 @@ def roster_import(
         file, workspace, lambda *args, **kw: import_roster(*args, **kw, sync=sync), dry_run
     )
     count = report.created + report.updated + report.unchanged
+    if dry_run:
+        return
     console.print(
         t(
             "ops.import.roster_done",
@@ -290,16 +292,17 @@ def _export_table(
     """A file Excel opens as it is (CSV with a BOM, or .xlsx by its name); plain CSV text on
     standard output, for a pipe."""
     from bot.app.runtime import Runtime
+    from bot.core.i18n import default_catalog
 
     settings = _settings()
     with Runtime(settings).sessions() as session:
         try:
-            data, _rows = exporter(session, _workspace_id(session, workspace, settings), out.name if out else "")
+            data, rows = exporter(session, _workspace_id(session, workspace, settings), out.name if out else "")
         except UserError as error:
             raise _user_error(error, settings) from None
     if out:
         out.write_bytes(data)
-        console.print(f"Wrote {out}.")
+        console.print(default_catalog().plain(settings.locale, "ops.import.wrote", file=out, rows=rows), markup=False)
     else:
         sys.stdout.write(data.decode("utf-8-sig").replace("\r\n", "\n"))
 
@@ -382,6 +385,8 @@ def cert_import(
 
     report, _workspace, t = _import_table(file, workspace, import_register, dry_run)
     count = report.created + report.updated + report.unchanged
+    if dry_run:
+        return
     console.print(
         t(
             "ops.import.register_done",
