@@ -3,14 +3,20 @@ bot's DM, people outside the roster, and the admins' workspace settings modal.""
 
 from __future__ import annotations
 
+import csv
+import io
 import time
 from collections.abc import Callable
 from typing import Any
 
+import openpyxl
+import pytest
 from sqlalchemy import select
 
 from bot.app.playground import Playground
 from bot.core.db.models import AuditEntry, Member, Role, Workspace
+from bot.core.render import Renderer
+from bot.core.spreadsheets import RowError
 from bot.people.onboarding import RosterPreview, SetupChecklist
 from bot.sim.driver import SlackDriver, block_text
 from bot.sim.server import SimMessage
@@ -78,8 +84,11 @@ def members_of(playground: Playground, team: str) -> dict[str, Member]:
         return {m.slack_id: m for m in session.scalars(select(Member).where(Member.workspace_id == team))}
 
 
-def share_roster(playground: Playground, driver: SlackDriver, user: str, content: str, name: str = "team.csv") -> None:
-    shared = playground.sim.share_file(user, name, content.encode())
+def share_roster(
+    playground: Playground, driver: SlackDriver, user: str, content: str | bytes, name: str = "team.csv"
+) -> None:
+    data = content.encode() if isinstance(content, str) else content
+    shared = playground.sim.share_file(user, name, data)
     event = {"type": "message", "subtype": "file_share", "channel_type": "im", "channel": "D" + user[1:]}
     driver.event(event | {"user": user, "files": [shared], "text": ""})
 
@@ -122,6 +131,34 @@ def test_a_roster_shared_in_the_dm_is_imported_only_after_the_admin_confirms(pla
     people = members_of(playground, NEW_TEAM)
     assert set(people) == {OWNER, "UNEWAG1", "UNEWLD1"} and people[OWNER].role == Role.ADMIN
     assert members_of(playground, "T0DEMO")["UAGENT1"].name == "王芳"  # the other workspace is untouched
+
+
+@pytest.mark.parametrize("form", ["gb18030.csv", "workbook.xlsx"])
+def test_a_roster_saved_by_excel_on_chinese_windows_is_read_as_saved(playground: Playground, form: str) -> None:
+    driver = new_workspace(playground)
+    driver.command(OWNER, "help")
+    if form.endswith(".xlsx"):
+        workbook = openpyxl.Workbook()
+        for row in csv.reader(io.StringIO(ROSTER.replace("Ops", "售后一组"))):
+            workbook.active.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        data = buffer.getvalue()
+    else:
+        data = ROSTER.replace("Ops", "售后一组").encode("gb18030")
+    share_roster(playground, driver, OWNER, data, form)
+    preview = eventually(playground, lambda: dm_containing(playground, OWNER, form))
+    assert "3 people in 1 teams" in readable(preview), readable(preview)
+    driver.click(OWNER, preview, "roster_import_confirm")
+    assert playground.sim.wait_for(lambda: "Imported" in readable(preview))
+    assert set(members_of(playground, NEW_TEAM)) == {OWNER, "UNEWAG1", "UNEWLD1"}
+
+
+def test_a_rejected_roster_is_explained_in_the_admins_language_and_escaped(renderer: Renderer) -> None:
+    preview = RosterPreview(0, 0, [RowError(2, "bad_role", {"column": "角色", "value": "<!channel> & co"})])
+    message = renderer.message("welcome_roster_preview", "zh-CN", preview=preview, file_id="F1", filename="a.xlsx")
+    text = str(message.blocks)
+    assert "第 2 行：“角色”的值“&lt;!channel&gt; &amp; co”不是" in text and "<!channel>" not in text
 
 
 def test_a_roster_with_bad_rows_is_explained_and_not_offered(playground: Playground) -> None:
