@@ -251,11 +251,27 @@ def _export_csv(out: Path | None, workspace: str | None, exporter: Callable[[Ses
 
 
 def _workspace_id(session: Session, explicit: str | None, settings: Settings) -> str:
+    """--workspace, else the only one in the database, else (one bot token) the token's own."""
     from bot.people.workspaces import ensure_workspace, only_workspace
 
+    now = datetime.now(UTC)
     if explicit:
-        return ensure_workspace(session, explicit, settings, datetime.now(UTC)).id
-    return only_workspace(session).id
+        return ensure_workspace(session, explicit, settings, now).id
+    token_team = (lambda: _token_team(settings)) if settings.slack_bot_token else None
+    return only_workspace(session, settings, now, token_team).id
+
+
+def _token_team(settings: Settings) -> tuple[str, str]:
+    """The bot token's workspace, asked of Slack once (auth.test)."""
+    from bot.app.slack_app import SlackCheckFailed, identify_token
+
+    try:
+        identity = identify_token(settings)
+    except SlackCheckFailed as failure:
+        if failure.reason == "unreachable":
+            raise UserError("cli.slack_unreachable", url=settings.slack_api_url) from None
+        raise UserError("cli.token_refused", error=failure.reason) from None
+    return identity.team_id, identity.team_name
 
 
 @workspace_app.command("show")
