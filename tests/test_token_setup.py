@@ -5,6 +5,7 @@ token or an unreachable Slack is said plainly and creates nothing."""
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,10 +14,12 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from bot.app.cli import app
+from bot.app.playground import Playground
 from bot.app.slack_app import SlackCheckFailed, identify_token
 from bot.core.config import Settings, load_settings
 from bot.core.db.engine import make_engine, make_session_factory
-from bot.core.db.models import Member, Workspace
+from bot.core.db.models import AuditEntry, Member, Workspace
+from bot.sim.driver import SlackDriver
 from bot.sim.server import SlackSimulator
 
 TEAM, TOKEN = "T0ACME01", "xoxb-acme-support"
@@ -126,3 +129,22 @@ def test_auth_test_names_the_workspace_and_the_scopes_the_install_granted(sim: S
     with pytest.raises(SlackCheckFailed) as refused:
         identify_token(load_settings(SLACK_BOT_TOKEN="xoxb-wrong", SLACK_API_URL=sim.api_url))
     assert refused.value.reason == "invalid_auth"
+
+
+STRANGER = "T0STRANGR"
+
+
+def test_single_workspace_mode_answers_another_teams_requests_with_nothing(playground: Playground) -> None:
+    other = SlackDriver(playground.server.url, playground.driver.verifier.signing_secret, playground.sim, STRANGER)
+    playground.sim.add_user("USTRANGE", "Stranger Danger", is_admin=True)
+    command = other.command("USTRANGE", "help", wait=0.5)
+    assert (command.status, command.body, command.responses) == (200, "", [])
+    home = other.event({"type": "app_home_opened", "user": "USTRANGE", "tab": "home"})
+    revoked = other.event({"type": "tokens_revoked", "tokens": {"bot": ["UBOT"]}})
+    assert (home.status, revoked.status) == (200, 200)
+    time.sleep(0.3)  # event listeners would run after the ack
+    assert "USTRANGE" not in playground.sim.home and playground.sim.messages_for("USTRANGE") == []
+    with playground.runtime.sessions() as session:
+        assert set(session.scalars(select(Workspace.id))) == {playground.driver.team_id}
+        assert session.scalars(select(AuditEntry).where(AuditEntry.action == "workspace.tokens_revoked")).all() == []
+    assert playground.driver.command("UAGENT1", "help").text, "the token's own workspace is served as before"
