@@ -452,6 +452,42 @@ def status() -> None:
         console.print(f"  {send.workspace_id}  {send.dedupe_key}  {send.method}  x{send.attempts}  {send.last_error}")
 
 
+@app.command()
+def doctor(
+    workspace: Annotated[str | None, typer.Option(help="Slack team id (T…); needed when there are several.")] = None,
+) -> None:
+    """Check tokens, scopes, the HR channel and the roster; say how to fix each problem (exit 1 if any)."""
+    from rich.markup import escape
+
+    from bot.app.doctor import Doctor, Status
+    from bot.app.runtime import Runtime
+
+    settings = _settings()
+    runtime = Runtime(settings)
+    catalog = Catalog.load()
+
+    def t(key: str, **params: object) -> str:
+        return catalog.t(settings.locale, key, **params)
+
+    token_for = runtime.bot_tokens.token_for if runtime.bot_tokens else None
+    findings = Doctor(settings, runtime.sessions, t, token_for).run(workspace)
+    runtime.engine.dispose()
+    marks = {Status.OK: "[green]✓[/green]", Status.FAILED: "[red]✗[/red]", Status.SKIPPED: "–"}
+    table = Table("", t("ops.doctor.check"), t("ops.doctor.result"), title=t("ops.doctor.title"))
+    for finding in findings:
+        table.add_row(marks[finding.status], escape(finding.check), escape(finding.result))
+    console.print(table)
+    failed = [finding for finding in findings if finding.status is Status.FAILED]
+    if not failed:
+        console.print(f"[green]{t('ops.doctor.passed')}[/green]")
+        return
+    console.print(f"\n{t('ops.doctor.fix_heading')}:")
+    for finding in failed:  # one line each, never cut: they are instructions to copy
+        console.print(f"[red]✗[/red] {escape(finding.check)}: {escape(finding.fix or '')}")
+    console.print(f"[red]{t('ops.doctor.failed', count=len(failed))}[/red]")
+    raise typer.Exit(1)
+
+
 # ----- privacy (wellbeing feature) -------------------------------------------------------
 privacy_app = typer.Typer(help="Personal data: erase a person across every feature.", no_args_is_help=True)
 app.add_typer(privacy_app, name="privacy")
