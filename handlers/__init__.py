@@ -6,12 +6,20 @@ from slack_bolt import App
 
 from bot.core.deps import Deps
 from handlers import actions, commands, events, views
-from handlers.middleware import ReplayGuard, attach_request, drop_retried_events, inject_deps, log_unhandled_errors
+from handlers.middleware import (
+    OwnWorkspaceOnly,
+    ReplayGuard,
+    attach_request,
+    drop_retried_events,
+    inject_deps,
+    log_unhandled_errors,
+)
 
 
 def register_all(app: App, deps: Deps) -> None:
     app.use(ReplayGuard())
     app.use(inject_deps(deps))
+    app.use(OwnWorkspaceOnly())
     app.use(drop_retried_events)
     app.use(attach_request)
     app.error(log_unhandled_errors)

@@ -13,7 +13,7 @@ from slack_bolt import BoltResponse
 
 from bot.core.deps import CONTEXT_KEY, Deps, deps_of
 from bot.core.events import first_delivery
-from handlers.request import SlackRequest, apology
+from handlers.request import SlackRequest, apology, team_of
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,42 @@ def inject_deps(deps: Deps) -> Callable[..., Any]:
         return next()
 
     return middleware
+
+
+class OwnWorkspaceOnly:
+    """Single-workspace mode (one bot token): a request signed with our secret but from
+    another team (a Slack Connect channel, an org-wide install of the same app) is answered
+    with an empty 200, so nobody there sees anything and no workspace row is created for it.
+
+    The token's team comes from auth.test: the one Bolt made to authorize the request, or,
+    for the events Bolt authorizes without one (app_uninstalled, tokens_revoked), our own
+    call, made once. A token that no longer works cannot say its team; such an event is
+    let through, as it is almost surely our own uninstall."""
+
+    def __init__(self) -> None:
+        self._team: str | None = None
+
+    def __call__(self, context: Any, body: dict[str, Any], next: Callable[[], Any]) -> Any:
+        if deps_of(context).settings.oauth_enabled:
+            return next()  # every installed workspace is ours
+        team = team_of(body)
+        own = self._own_team(context)
+        if team and own and team != own:
+            log.warning("refusing a request from workspace %s: this bot's token belongs to %s", team, own)
+            return BoltResponse(status=200, body="")
+        return next()
+
+    def _own_team(self, context: Any) -> str | None:
+        if self._team is None:
+            result = context.authorize_result
+            if result is not None and result.bot_id and result.team_id:
+                self._team = str(result.team_id)
+            elif context.client is not None:
+                try:
+                    self._team = str(context.client.auth_test().get("team_id") or "") or None
+                except Exception:
+                    log.info("auth.test failed; cannot tell this bot's workspace", exc_info=True)
+        return self._team
 
 
 def attach_request(context: Any, body: dict[str, Any], next: Callable[[], Any]) -> Any:

@@ -51,7 +51,7 @@ class SlackRequest:
     ) -> SlackRequest:
         """The asker of any Slack payload: a slash command, a click, a submission or an event."""
         event = body.get("event") or {}
-        team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+        team = team_of(body)
         user = body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user")
         channel = body.get("channel_id") or (body.get("channel") or {}).get("id") or event.get("channel")
         return cls(
@@ -187,6 +187,13 @@ class SlackRequest:
             return self.locale
         except Exception:  # the database that failed the request may fail this too
             return resolve_locale(self.deps.settings.locale)
+
+
+def team_of(body: dict[str, Any]) -> str:
+    """The workspace a Slack payload comes from: a command's team_id, a click's or a
+    submission's team, an event envelope's team_id."""
+    team = body.get("team_id") or (body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id")
+    return str(team or "")
 
 
 def apology(deps: Deps, locale: str, exc: BaseException, error_id: str) -> Message:

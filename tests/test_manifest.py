@@ -20,6 +20,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "chat.postMessage": {"chat:write"},
     "chat.update": {"chat:write"},
     "chat.postEphemeral": {"chat:write"},
+    "conversations.info": {"channels:read", "groups:read"},  # public / private channels
     "conversations.open": {"im:write"},
     "files.info": {"files:read"},
     "files.upload_v2": {"files:write"},

@@ -49,7 +49,10 @@ OPS_VIEWS = {"workspace_settings_modal"}
 
 
 def new_workspace(playground: Playground) -> SlackDriver:
-    """A second Slack workspace talking to the same bot, with nobody in its roster."""
+    """A bot whose token belongs to a new Slack workspace, with nobody in its roster (the
+    demo workspace stays in the database, untouched). Called before the first request, so
+    the token's auth.test already names the new workspace."""
+    playground.sim.team_id = NEW_TEAM
     playground.sim.add_user(OWNER, "Olivia Owner", locale="en-US", is_admin=True)
     playground.sim.add_user("UPLAIN1", "Pat Plain", locale="en-US")
     return SlackDriver(

@@ -308,11 +308,27 @@ def _export_table(
 
 
 def _workspace_id(session: Session, explicit: str | None, settings: Settings) -> str:
+    """--workspace, else the only one in the database, else (one bot token) the token's own."""
     from bot.people.workspaces import ensure_workspace, only_workspace
 
+    now = datetime.now(UTC)
     if explicit:
-        return ensure_workspace(session, explicit, settings, datetime.now(UTC)).id
-    return only_workspace(session).id
+        return ensure_workspace(session, explicit, settings, now).id
+    token_team = (lambda: _token_team(settings)) if settings.slack_bot_token else None
+    return only_workspace(session, settings, now, token_team).id
+
+
+def _token_team(settings: Settings) -> tuple[str, str]:
+    """The bot token's workspace, asked of Slack once (auth.test)."""
+    from bot.app.slack_app import SlackCheckFailed, identify_token
+
+    try:
+        identity = identify_token(settings)
+    except SlackCheckFailed as failure:
+        if failure.reason == "unreachable":
+            raise UserError("cli.slack_unreachable", url=settings.slack_api_url) from None
+        raise UserError("cli.token_refused", error=failure.reason) from None
+    return identity.team_id, identity.team_name
 
 
 @workspace_app.command("show")
@@ -512,6 +528,42 @@ def status() -> None:
     console.print(f"Failing sends ({len(failing)} newest; Slack's reason last):")
     for send in failing:  # one line each, never cut: keys and reasons get pasted into searches
         console.print(f"  {send.workspace_id}  {send.dedupe_key}  {send.method}  x{send.attempts}  {send.last_error}")
+
+
+@app.command()
+def doctor(
+    workspace: Annotated[str | None, typer.Option(help="Slack team id (T…); needed when there are several.")] = None,
+) -> None:
+    """Check tokens, scopes, the HR channel and the roster; say how to fix each problem (exit 1 if any)."""
+    from rich.markup import escape
+
+    from bot.app.doctor import Doctor, Status
+    from bot.app.runtime import Runtime
+
+    settings = _settings()
+    runtime = Runtime(settings)
+    catalog = Catalog.load()
+
+    def t(key: str, **params: object) -> str:
+        return catalog.t(settings.locale, key, **params)
+
+    token_for = runtime.bot_tokens.token_for if runtime.bot_tokens else None
+    findings = Doctor(settings, runtime.sessions, t, token_for).run(workspace)
+    runtime.engine.dispose()
+    marks = {Status.OK: "[green]✓[/green]", Status.FAILED: "[red]✗[/red]", Status.SKIPPED: "–"}
+    table = Table("", t("ops.doctor.check"), t("ops.doctor.result"), title=t("ops.doctor.title"))
+    for finding in findings:
+        table.add_row(marks[finding.status], escape(finding.check), escape(finding.result))
+    console.print(table)
+    failed = [finding for finding in findings if finding.status is Status.FAILED]
+    if not failed:
+        console.print(f"[green]{t('ops.doctor.passed')}[/green]")
+        return
+    console.print(f"\n{t('ops.doctor.fix_heading')}:")
+    for finding in failed:  # one line each, never cut: they are instructions to copy
+        console.print(f"[red]✗[/red] {escape(finding.check)}: {escape(finding.fix or '')}")
+    console.print(f"[red]{t('ops.doctor.failed', count=len(failed))}[/red]")
+    raise typer.Exit(1)
 
 
 # ----- privacy (wellbeing feature) -------------------------------------------------------

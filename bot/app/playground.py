@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot.app.oauth import manifest_scopes
 from bot.app.runtime import Runtime
 from bot.app.web import BackgroundServer, CoachbotWSGI
 from bot.core.clock import TravelClock
@@ -53,7 +54,8 @@ class Playground:
     """Simulator + app server + driver, wired together; a context manager."""
 
     def __init__(self, settings: Settings, *, start: datetime | None = None) -> None:
-        self.sim = SlackSimulator(team_id=DEMO_WORKSPACE, bot_token=PLAYGROUND_TOKEN).start()
+        self.sim = SlackSimulator(team_id=DEMO_WORKSPACE, bot_token=PLAYGROUND_TOKEN, team_name="Coachbot Demo").start()
+        self.sim.scopes = manifest_scopes()  # installed from the current manifest
         for user in DEMO_USERS:
             self.sim.add_user(user.slack_id, user.name, locale=user.locale)
         secret = secrets.token_hex(16)

@@ -50,6 +50,14 @@ class SimMessage:
 
 
 @dataclass
+class SimChannel:
+    id: str
+    name: str
+    is_private: bool = False
+    members: set[str] = field(default_factory=set)  # user ids; the bot is "UBOT"
+
+
+@dataclass
 class Failure:
     error: str | None = None
     status: int = 200
@@ -59,9 +67,20 @@ class Failure:
 class SlackSimulator:
     """The fake Slack. ``start()`` it, point ``SLACK_API_URL`` at :attr:`api_url`."""
 
-    def __init__(self, team_id: str = "T0DEMO", bot_token: str = "xoxb-playground") -> None:  # noqa: S107
+    BOT_USER = "UBOT"
+
+    def __init__(
+        self,
+        team_id: str = "T0DEMO",
+        bot_token: str = "xoxb-playground",  # noqa: S107
+        team_name: str = "Demo",
+    ) -> None:
         self.team_id = team_id
+        self.team_name = team_name
         self.bot_token = bot_token
+        # What the token was granted at install: Slack names them in every answer's x-oauth-scopes header.
+        self.scopes: list[str] = []
+        self.channels: dict[str, SimChannel] = {}
         self.users: dict[str, SimUser] = {}
         self.calls: list[tuple[str, JSONDict]] = []
         self.messages: list[SimMessage] = []
@@ -126,6 +145,13 @@ class SlackSimulator:
         user = SimUser(id=user_id, name=name.lower().replace(" ", "."), real_name=name, **extra)
         self.users[user_id] = user
         return user
+
+    def add_channel(
+        self, channel_id: str, name: str, *, is_private: bool = False, bot_is_member: bool = False
+    ) -> SimChannel:
+        channel = SimChannel(channel_id, name, is_private, {self.BOT_USER} if bot_is_member else set())
+        self.channels[channel_id] = channel
+        return channel
 
     def fail_next(
         self,
@@ -215,20 +241,62 @@ class SlackSimulator:
                 return failure.status, {"ok": False, "error": failure.error or "ratelimited"}, headers
             if method == "oauth.v2.access":
                 return 200, self.api_oauth_v2_access(params), {}
+            if not token:
+                return 200, {"ok": False, "error": "not_authed"}, {}
             if token != self.bot_token and token not in self.team_tokens:
                 return 200, {"ok": False, "error": "invalid_auth"}, {}
+            granted = {"x-oauth-scopes": ",".join(self.scopes)}  # lower-case, as Slack sends it
             if method == "auth.test":
-                return 200, self.api_auth_test({"team_id": self.team_tokens.get(str(token), self.team_id)}), {}
+                return 200, self.api_auth_test({"team_id": self.team_tokens.get(str(token), self.team_id)}), granted
             handler = getattr(self, "api_" + method.replace(".", "_"), None)
             if handler is None:
                 return 200, {"ok": False, "error": "unknown_method"}, {}
             result: JSONDict = handler(params)
             self._changed.notify_all()
-            return 200, result, {}
+            return 200, result, granted
 
     def api_auth_test(self, params: JSONDict) -> JSONDict:
+        """Slack's answer for a bot token: who the token is, in which workspace."""
         team = str(params.get("team_id") or self.team_id)
-        return {"ok": True, "team_id": team, "team": "Demo", "user_id": "UBOT", "bot_id": "BBOT", "url": ""}
+        name = self.team_name if team == self.team_id else f"Team {team}"
+        return {
+            "ok": True,
+            "url": f"https://{team.lower()}.slack.com/",
+            "team": name,
+            "user": "coachbot",
+            "team_id": team,
+            "user_id": self.BOT_USER,
+            "bot_id": "BBOT",
+            "is_enterprise_install": False,
+        }
+
+    def api_conversations_info(self, params: JSONDict) -> JSONDict:
+        """A channel as the bot sees it: a private one it is not in does not exist for it."""
+        channel = self.channels.get(str(params.get("channel") or ""))
+        needed = "groups:read" if channel is not None and channel.is_private else "channels:read"
+        if needed not in self.scopes:
+            return {"ok": False, "error": "missing_scope", "needed": needed, "provided": ",".join(self.scopes)}
+        if channel is None or (channel.is_private and self.BOT_USER not in channel.members):
+            return {"ok": False, "error": "channel_not_found"}
+        return {
+            "ok": True,
+            "channel": {
+                "id": channel.id,
+                "name": channel.name,
+                "is_channel": True,
+                "is_group": False,
+                "is_im": False,
+                "is_mpim": False,
+                "is_private": channel.is_private,
+                "is_archived": False,
+                "is_general": False,
+                "name_normalized": channel.name,
+                "created": 1654868334,
+                "is_member": self.BOT_USER in channel.members,
+                "topic": {"value": "", "creator": "", "last_set": 0},
+                "purpose": {"value": "", "creator": "", "last_set": 0},
+            },
+        }
 
     # ----- OAuth installs and shared files (issue 11) ------------------------------------
     def approve_install(self, team_id: str, installer: str) -> str:
