@@ -60,7 +60,7 @@ def test_the_first_roster_import_with_only_a_bot_token_needs_no_workspace_option
     use(monkeypatch, settings, sim.api_url)
     result = CliRunner().invoke(app, ["roster", "import", str(roster)])
     assert result.exit_code == 0, result.output
-    assert f"into {TEAM}" in result.output and "2 new" in result.output
+    assert f"已向 {TEAM} 导入" in result.output and "新增 2" in result.output
     assert workspaces(settings) == {TEAM: "Acme Support"}
     assert len(sim.calls_to("auth.test")) == 1
     exported = CliRunner().invoke(app, ["roster", "export"])

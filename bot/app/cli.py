@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.core.config import Settings, SettingsError, load_settings
 from bot.core.db.models import Workspace
 from bot.core.errors import UserError
-from bot.core.i18n import Catalog
+from bot.core.i18n import default_catalog
 from bot.core.spreadsheets import ImportReport
 
 app = typer.Typer(help="Coachbot: training and wellbeing for customer-service teams, in Slack.", no_args_is_help=True)
@@ -60,7 +60,7 @@ def _fail(message: str, code: int = 1) -> typer.Exit:
 
 
 def _user_error(error: UserError, settings: Settings) -> typer.Exit:
-    return _fail(Catalog.load().t(settings.locale, error.key, **error.params))
+    return _fail(default_catalog().plain(settings.locale, error.key, **error.params))
 
 
 def _setup_logging(settings: Settings, verbose: bool = False) -> None:
@@ -542,10 +542,10 @@ def doctor(
 
     settings = _settings()
     runtime = Runtime(settings)
-    catalog = Catalog.load()
+    catalog = default_catalog()
 
     def t(key: str, **params: object) -> str:
-        return catalog.t(settings.locale, key, **params)
+        return catalog.plain(settings.locale, key, **params)  # a terminal: no Slack escaping
 
     token_for = runtime.bot_tokens.token_for if runtime.bot_tokens else None
     findings = Doctor(settings, runtime.sessions, t, token_for).run(workspace)
