@@ -84,3 +84,19 @@ def test_a_practice_question_in_a_reply_can_be_answered_from_the_shell(tmp_path:
     before, _, after = result.stdout.partition("[UAGENT5] > 1")
     assert "Practice question" in before and "[1]" in before
     assert "You chose A" in after and "Streak" in after, after
+
+
+def test_clicking_a_message_that_changed_gets_the_bots_answer(tmp_path: Path) -> None:
+    # The README's example: answer a quiz question, then press the same button again.
+    result = run_shell(tmp_path, "tick 2026-03-02T09:30+08:00\n2\n2\nquit\n", "--as", "UAGENT5")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "You already answered this question" in result.stdout
+
+
+def test_a_restart_keeps_what_people_changed(tmp_path: Path) -> None:
+    # Alex switches to Chinese; the next start must not re-import the demo roster over it.
+    first = run_shell(tmp_path, "/coach settings\n1\n07:15\n\nquit\n", "--as", "UAGENT5")
+    assert first.returncode == 0 and "已保存" in first.stdout, first.stdout
+    second = run_shell(tmp_path, "/coach help\nquit\n", "--as", "UAGENT5")
+    assert "Coachbot 能帮你做什么" in second.stdout, second.stdout

@@ -7,12 +7,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import select
+
 from bot.app.oauth import manifest_scopes
 from bot.app.runtime import Runtime
 from bot.app.web import BackgroundServer, CoachbotWSGI
 from bot.core.clock import TravelClock
 from bot.core.config import Settings
-from bot.core.db.models import Role
+from bot.core.db.models import Member, Role
 from bot.core.pacing import ChannelPacer
 from bot.people.roster import import_roster
 from bot.people.workspaces import ensure_workspace
@@ -77,12 +79,13 @@ class Playground:
         self.seed()
 
     def seed(self) -> None:
-        """Create the demo workspace and roster (idempotent: a re-import updates)."""
+        """Create the demo workspace and roster once: a restart keeps what people changed."""
         with self.runtime.sessions.begin() as session:
             now = self.runtime.deps.now()
             ensure_workspace(session, DEMO_WORKSPACE, self.settings, now, name="Coachbot Demo")
-            report = import_roster(session, DEMO_WORKSPACE, demo_roster_csv(), now)
-            assert report.ok, report.errors
+            if session.scalar(select(Member.id).where(Member.workspace_id == DEMO_WORKSPACE).limit(1)) is None:
+                report = import_roster(session, DEMO_WORKSPACE, demo_roster_csv(), now)
+                assert report.ok, report.errors
 
     def deliver(self) -> None:
         self.runtime.sender.drain(self.runtime.deps.now())

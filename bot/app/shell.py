@@ -138,9 +138,12 @@ class Shell:
         if target.message is not None:
             message = target.message
             state = self.tick_boxes(message.blocks if isinstance(message, SimMessage) else message.get("blocks") or [])
-            self.show_reply(self.driver.click(self.user, target.message, action_id, value, state=state))
+            # The button as it was shown: if the message changed since, Slack's client can still
+            # send that click, and the bot's answer to it is what the person would see.
+            reply = self.driver.click(self.user, target.message, action_id, value, state=state, element=target.element)
+            self.show_reply(reply)
         elif target.view is not None:
-            self.show_reply(self.driver.click_in_view(self.user, target.view, action_id, value))
+            self.show_reply(self.driver.click_in_view(self.user, target.view, action_id, value, element=target.element))
 
     def tick_boxes(self, blocks: list[JSONDict]) -> JSONDict | None:
         """Checkboxes in the message are filled in before its button is pressed, as in Slack."""
@@ -243,7 +246,8 @@ class Shell:
                     boxes = "  ".join("☐ " + _plain(o["text"]["text"]) for o in element.get("options") or [])
                     out.append(boxes + "   ")
                 elif element.get("action_id"):
-                    self.clickables.append(Clickable(element, message, view))
+                    shown = {**element, "_block_id": block.get("block_id", "")}
+                    self.clickables.append(Clickable(shown, message, view))
                     label = _plain(element.get("text", {}).get("text", element["action_id"]))
                     out.append(f" [{len(self.clickables)}] {label} ", style="reverse")
                     out.append("\n" if element is (block.get("accessory") or {}) else " ")

@@ -184,12 +184,14 @@ class SlackDriver:
         *,
         state: JSONDict | None = None,
         wait: float = 2.0,
+        element: JSONDict | None = None,
         **post_options: Any,
     ) -> Reply:
         """Click a button of a message: a posted one, or an ephemeral reply (a dict from ``Reply.messages``).
 
         The first element with ``action_id`` (and ``value``) is clicked; ``state`` is the
-        message's ``state.values`` (ticked checkboxes), sent along as Slack does.
+        message's ``state.values`` (ticked checkboxes), sent along as Slack does. ``element``
+        clicks a button as a client last showed it, though the message has changed since.
         """
         if isinstance(message, SimMessage):
             blocks, channel, ts, text = message.blocks, message.channel, message.ts, message.text
@@ -197,7 +199,7 @@ class SlackDriver:
         else:
             blocks, channel, ts, text = message.get("blocks") or [], "CGENERAL", "", str(message.get("text") or "")
             response_url = self.sim.new_response_url()
-        button = find_element(blocks, action_id, value)
+        button = element if element is not None else find_element(blocks, action_id, value)
         payload = {
             "type": "block_actions",
             "team": {"id": self.team_id, "domain": "demo"},
@@ -222,9 +224,16 @@ class SlackDriver:
         return self._interaction(payload, wait, **post_options)
 
     def click_in_view(
-        self, user_id: str, view: JSONDict, action_id: str, value: str | None = None, *, wait: float = 1.0
+        self,
+        user_id: str,
+        view: JSONDict,
+        action_id: str,
+        value: str | None = None,
+        *,
+        wait: float = 1.0,
+        element: JSONDict | None = None,
     ) -> Reply:
-        button = find_element(view.get("blocks") or [], action_id, value)
+        button = element if element is not None else find_element(view.get("blocks") or [], action_id, value)
         payload = {
             "type": "block_actions",
             "team": {"id": self.team_id},
