@@ -481,6 +481,8 @@ def test_flags_deadlines_and_chinese_punctuation() -> None:
         (("<@U0123ABC|wang.fang>",), "U0123ABC"),
         (("<@U0123ABC>",), "U0123ABC"),
         (("<@W0123ABC|王", "芳>"), "W0123ABC"),
+        (("@U0123ABC",), "U0123ABC"),  # a member id pasted from a profile
+        (("U0123ABC",), "U0123ABC"),
         ((), None),
     ],
 )

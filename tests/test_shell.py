@@ -100,3 +100,11 @@ def test_a_restart_keeps_what_people_changed(tmp_path: Path) -> None:
     assert first.returncode == 0 and "已保存" in first.stdout, first.stdout
     second = run_shell(tmp_path, "/coach help\nquit\n", "--as", "UAGENT5")
     assert "Coachbot 能帮你做什么" in second.stdout, second.stdout
+
+
+def test_switching_to_someone_shows_what_reached_them_meanwhile(tmp_path: Path) -> None:
+    script = "/coach exam open @UAGENT1 7\nas UAGENT1\nquit\n"
+    result = run_shell(tmp_path, script, "--as", "ULEAD01", "--now", "2026-03-02T09:00+08:00")
+    assert result.returncode == 0, result.stderr
+    _before, _, after = result.stdout.partition("You are now 王芳 (UAGENT1).")
+    assert "while you were away" in after and "你的理论考试已开放" in after

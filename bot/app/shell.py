@@ -48,6 +48,7 @@ class Shell:
         self.seen_views = len(playground.sim.opened_views)
         self.seen_files = len(playground.sim.files)
         self.seen_edits: dict[str, int] = {}
+        self.unread: dict[str, list[SimMessage]] = {}  # what reached others while someone else was current
         self._lines: Iterator[str] = iter(stdin.readline, "")
 
     @property
@@ -117,6 +118,8 @@ class Shell:
             return
         self.user = user
         self.console.print(f"You are now {self.who()}.")
+        for message in self.unread.pop(user, []):
+            self.show_blocks("Coachbot (DM, while you were away)", message.blocks, text=message.text, message=message)
 
     def tick(self, when: str) -> None:
         try:
@@ -188,6 +191,7 @@ class Shell:
             elif message.user or message.ephemeral_to:
                 key = message.user or message.ephemeral_to or ""
                 others[key] = others.get(key, 0) + 1
+                self.unread.setdefault(key, []).append(message)
             else:
                 self.show_blocks(f"Coachbot in #{message.channel}", message.blocks, text=message.text, message=message)
         fresh_files = [f for f in sim.files[self.seen_files :] if f.get("shared")]

@@ -85,9 +85,12 @@ def visible_to(role: Role | None) -> list[Subcommand]:
 
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")
+_BARE_ID = re.compile(r"^@?([UW][A-Z0-9]{2,31})$")  # a member id typed or pasted, with or without @
 
 
 def parse_mention(word: str) -> str | None:
-    """The user id in a Slack mention (`<@U123|ann>` or `<@U123>`), else None."""
-    match = _MENTION.match(word.strip())
+    """The user id in a Slack mention (`<@U123|ann>`, `<@U123>`), or a member id typed as
+    `U123` or `@U123` (copied from a profile), else None."""
+    word = word.strip()
+    match = _MENTION.match(word) or _BARE_ID.match(word)
     return match.group(1) if match else None

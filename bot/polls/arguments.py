@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
+from bot.core.command_line import parse_mention as mentioned_user
 from bot.core.errors import UserError
 from bot.core.slack_text import parse_id
 
@@ -41,7 +42,6 @@ FLAGS = {
 }
 ACTIONS = {"close": "close", "关闭": "close", "export": "export", "导出": "export"}
 HELP_WORDS = {"help", "帮助", "?", "？"}
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,})(?:\|[^>]*)?>$")
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
@@ -190,7 +190,7 @@ def parse_mention(args: tuple[str, ...]) -> str | None:
     if not args:
         return None
     text = " ".join(args).strip()  # a display name with a space was split in two
-    match = _MENTION.match(text)
-    if match is None:
+    slack_id = mentioned_user(text)
+    if slack_id is None:
         raise UserError("scoring.errors.mention", text=text[:40])
-    return match[1]
+    return slack_id
