@@ -28,11 +28,12 @@ from sqlalchemy.pool import NullPool
 
 from bot.core import redaction
 from bot.core.config import Settings
+from bot.core.content.library import CONTENT_DIR
 from bot.core.db.ops import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 
 log = logging.getLogger(__name__)
 
-MANIFEST = Path(__file__).resolve().parents[2] / "manifest.yml"
+MANIFEST = CONTENT_DIR / "manifest.yml"  # the repository's manifest.yml links to it
 STATE_EXPIRATION_SECONDS = 600  # the installer has ten minutes to approve on slack.com
 INSTALL_PATH = "/slack/install"
 REDIRECT_PATH = "/slack/oauth_redirect"

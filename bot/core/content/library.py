@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,8 @@ import yaml
 
 from bot.core.content.schema import CopingLibrary, ExamBlueprint, Lesson, Module, Question, Rubric
 
-CONTENT_DIR = Path(__file__).resolve().parents[3] / "content"
+# Installed with the code (a wheel unpacks it to disk), so this is a real directory.
+CONTENT_DIR = Path(str(resources.files("content")))
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is ~10x faster when present
 
 
