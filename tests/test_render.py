@@ -51,7 +51,7 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "weekly": True,
         "inactive_days": 5,
     },
-    "help": {"commands": [s.name for s in SUBCOMMANDS], "in_roster": False},
+    "help": {"commands": [s.help_key for s in SUBCOMMANDS], "in_roster": False},
     "settings_modal": {
         "language": "en",
         "lesson_time": "09:30",
