@@ -50,6 +50,16 @@ CONTEXTS: dict[str, dict[str, Any]] = {
         "weakest_titles": [],
         "weekly": True,
         "inactive_days": 5,
+        "inactive_names": "Ann, Bo",
+    },
+    "team_picker": {
+        "purpose": "cert",
+        "options": [{"label": "售后一组", "value": "cert:1"}, {"label": "R&D <x>", "value": "cert:2"}],
+        "count": 102,
+        "first": 101,
+        "last": 102,
+        "page": 2,
+        "pages": 2,
     },
     "help": {"commands": [s.help_key for s in SUBCOMMANDS], "in_roster": False},
     "settings_modal": {

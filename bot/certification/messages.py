@@ -101,7 +101,10 @@ def cert_card(
     return renderer.message("cert_card", locale, card=card)
 
 
-def team_message(renderer: Renderer, locale: str, team_names: list[str], page: TeamPage, today: date) -> Message:
+def team_message(
+    renderer: Renderer, locale: str, team_names: list[str], page: TeamPage, today: date, team_id: int | None = None
+) -> Message:
+    """One page of the register; the page buttons carry the team along (``page:team_id``)."""
     t = renderer.t
     rows: list[dict[str, Any]] = []
     for row in page.rows:
@@ -129,6 +132,7 @@ def team_message(renderer: Renderer, locale: str, team_names: list[str], page: T
         footer=t(locale, "cert.team_footer", page=page.page, pages=page.pages, total=page.total),
         page=page.page,
         pages=page.pages,
+        team=f":{team_id}" if team_id is not None else "",
     )
 
 

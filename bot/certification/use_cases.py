@@ -38,8 +38,8 @@ from bot.core.errors import UserError
 from bot.core.i18n import resolve_locale
 from bot.core.localtime import local_today, member_zone
 from bot.core.notify import Notifier
-from bot.learning.progress import lead_teams
 from bot.people.members import find_member
+from bot.people.teams import TeamScope, resolve_teams
 
 
 def book(session: Session, notifier: Notifier, certificate_id: int, actor: Member) -> Certificate:
@@ -162,12 +162,19 @@ def grade_exam(
 class TeamRegister:
     team_names: list[str]
     page: TeamPage
+    team_id: int | None  # the one team shown, for the page buttons (None: a lead's own teams)
 
 
-def team_register(session: Session, lead: Member, page: int) -> TeamRegister:
-    """One page of the register of the teams a lead leads."""
-    teams = lead_teams(session, lead)
-    return TeamRegister([t.name for t in teams], team_page(session, {t.id for t in teams}, page))
+def team_register(
+    session: Session, viewer: Member, page: int, *, name: str | None = None, team_id: int | None = None
+) -> TeamRegister | TeamScope:
+    """One page of a team's register: a lead's own teams, any team for HR and admins; a
+    :class:`TeamScope` with choices when HR has to say which team first."""
+    scope = resolve_teams(session, viewer, name=name, team_id=team_id)
+    if not scope.teams:
+        return scope
+    teams = scope.teams
+    return TeamRegister([t.name for t in teams], team_page(session, {t.id for t in teams}, page), scope.single_id)
 
 
 def remind(session: Session, notifier: Notifier, workspace: Workspace, reminder: DueReminder, hr_channel: str) -> bool:
