@@ -171,7 +171,7 @@ def test_reminder_stages_reach_agent_lead_and_hr_exactly_once(world: Playground)
         day += timedelta(days=1)
     agent = dms(world, "UAGENT1", "CS2025001")
     lead = dms(world, "ULEAD01", "CS2025001")
-    hr = [m for m in hr_posts(world, "CS2025001") if m.text.startswith("证书 *CS2025001*")]  # not the digests
+    hr = [m for m in hr_posts(world, "CS2025001") if m.text.startswith("证书提醒")]  # not the digests
     # T-30, T-14, T-7, T-1, T0, then weekly while expired: W1, W2
     assert len(agent) == len(lead) == len(hr) == 7
     assert "30 day(s)" not in agent[0].text  # Chinese for 王芳
@@ -451,6 +451,7 @@ CERT_CONTEXTS: dict[str, dict[str, object]] = {
         "team": ":4",
     },
     "cert_reminder": {"text": "expires soon", "fallback": "expires", "certificate_id": 5},
+    "cert_hr_reminders": {"title": "Reminders · T-7: 2", "sections": ["line 1\nline 2"], "part": "Part 1 of 2"},
     "cert_digest": {"title": "Digest", "totals": "1 · 2 · 3", "teams": ["team line"], "details": ["detail"]},
     "cert_assess_modal": {
         "member_id": 2,
