@@ -121,7 +121,9 @@ class Runtime:
         if self.settings.hr_channel:
             return
         with self.sessions() as session:
-            channels = dict(session.execute(select(Workspace.id, Workspace.hr_channel)).tuples().all())
+            channels = {
+                workspace: channel for workspace, channel in session.execute(select(Workspace.id, Workspace.hr_channel))
+            }
         without = sorted(workspace for workspace, channel in channels.items() if not channel)
         if without or not channels:
             log.warning(
