@@ -18,6 +18,7 @@ from bot.core.content.loader import content_library
 from bot.core.db.models import Member, Role, Team
 from bot.learning.models import QuizItem
 from bot.learning.progress import team_progress
+from bot.people.teams import lead_teams
 
 TODAY = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
@@ -86,7 +87,7 @@ def team_views(sizes: tuple[int, ...] = (10, 100, 1000)) -> dict[str, Any]:
             calendar = WorkCalendar()
 
             def progress(session: Any, lead_id: int = lead_id, calendar: WorkCalendar = calendar) -> None:
-                team_progress(session, library, session.get(Member, lead_id), calendar, TODAY)
+                team_progress(session, library, lead_teams(session, session.get(Member, lead_id)), calendar, TODAY)
 
             def register(session: Any, team_ids: set[int] = team_ids) -> None:
                 team_page(session, team_ids, page=1)

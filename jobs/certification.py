@@ -1,7 +1,8 @@
-"""Certification reminders (agent, lead and HR in one step) and the weekly HR digest.
+"""Certification reminders (agent and lead per certificate, HR once per stage) and the weekly HR digest.
 
 Each reminder is claimed and told in its own transaction, so one failure stops only that
-item, and a second run or instance finds the stage already claimed."""
+item, and a second run or instance finds the stage already claimed; then HR hears of the
+claimed ones in one message per stage (exactly once: see use_cases.tell_hr)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy import select
 
 from bot.certification.models import Certificate
 from bot.certification.reminders import DueReminder, due_reminders
-from bot.certification.use_cases import post_weekly_digest, remind
+from bot.certification.use_cases import post_weekly_digest, remind, tell_hr
 from bot.core.db.models import Workspace
 from jobs.context import JobContext
 
@@ -33,7 +34,11 @@ def send_certification_reminders(ctx: JobContext) -> int:
                 if workspace is None or cert is None:
                     continue
                 reminder = DueReminder(cert, stage, (cert.valid_until - today).days)
-                sent += remind(session, ctx.notifier, workspace, reminder, _hr_channel(ctx, workspace))
+                sent += remind(session, ctx.notifier, reminder)
+        with ctx.sessions.begin() as session:  # HR: the day's reminders by stage, after they are all claimed
+            workspace = session.get(Workspace, workspace_id)
+            assert workspace is not None
+            tell_hr(session, ctx.notifier, workspace, today, _hr_channel(ctx, workspace))
         with ctx.sessions.begin() as session:
             workspace = session.get(Workspace, workspace_id)
             assert workspace is not None

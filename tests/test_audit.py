@@ -34,8 +34,8 @@ def test_views_and_changes_are_audited(playground: Playground) -> None:
     log = actions(playground)
     assert ("UHR0001", "cert.imported", None) in log
     assert ("ULEAD01", "cert.viewed", "UAGENT1") in log
-    assert ("ULEAD01", "cert.team_viewed", None) in log
-    assert ("ULEAD01", "progress.viewed", None) in log
+    assert ("ULEAD01", "cert.team_viewed", "售后一组") in log  # which team was looked at
+    assert ("ULEAD01", "progress.viewed", "售后一组") in log
     assert ("UHR0001", "cert.exported", None) in log
     assert not [entry for entry in log if entry[0] == "UAGENT1"]
     with playground.runtime.sessions() as session:

@@ -172,7 +172,7 @@ def test_reminder_stages_reach_agent_lead_and_hr_exactly_once(world: Playground)
         day += timedelta(days=1)
     agent = dms(world, "UAGENT1", "CS2025001")
     lead = dms(world, "ULEAD01", "CS2025001")
-    hr = [m for m in hr_posts(world, "CS2025001") if m.text.startswith("证书 *CS2025001*")]  # not the digests
+    hr = [m for m in hr_posts(world, "CS2025001") if m.text.startswith("证书提醒")]  # not the digests
     # T-30, T-14, T-7, T-1, T0, then weekly while expired: W1, W2
     assert len(agent) == len(lead) == len(hr) == 7
     assert "30 day(s)" not in agent[0].text  # Chinese for 王芳
@@ -241,7 +241,7 @@ def test_assessment_input_is_validated_and_permissioned(world: Playground) -> No
     errors = bad.json["errors"]  # type: ignore[attr-defined]
     assert set(errors) == {"theory", "practical"}
     refused = world.driver.command("UAGENT2", "cert assess <@UAGENT1|x>")
-    assert "只能对你负责的团队成员执行此操作" in refused.text
+    assert "只有以下角色可以执行此操作：hr, lead" in refused.text
     assert "不能给自己录入考核成绩" in world.driver.command("UHR0001", "cert assess <@UHR0001>").text
     assert "请 @ 提及对方" in world.driver.command("ULEAD01", "cert assess 王芳").text
 
@@ -253,7 +253,7 @@ def test_cert_commands_for_each_role(world: Playground) -> None:
     assert "证书 CS2025001" in mine.text and "还剩 22 天" in mine.text and "即将到期" in mine.text
     assert "只能对你负责的团队成员" in world.driver.command("UAGENT1", "cert <@UAGENT2|z>").text
     assert "CS2025002" in world.driver.command("ULEAD01", "cert <@UAGENT2|z>").text
-    assert "只有以下角色可以执行此操作：lead" in world.driver.command("UAGENT1", "cert team").text
+    assert "只有以下角色可以执行此操作：hr, lead" in world.driver.command("UAGENT1", "cert team").text
     team = world.driver.command("ULEAD01", "cert team")
     lines = [line for line in team.text.splitlines() if line.startswith("*")]
     assert lines[0].startswith("*王芳*") and "即将到期" in lines[0]
@@ -356,7 +356,7 @@ def test_theory_exam_from_window_to_graded_score(world: Playground) -> None:
 
     library = content_library()
     assert "目前没有为你开放的考试" in world.driver.command("UAGENT1", "exam").text
-    assert "只能对你负责的团队成员" in world.driver.command("UAGENT2", "exam open <@UAGENT1|a> 7").text
+    assert "只有以下角色可以执行此操作：hr, lead" in world.driver.command("UAGENT2", "exam open <@UAGENT1|a> 7").text
     opened = world.driver.command("ULEAD01", "exam open <@UAGENT1|a> 7")
     assert "已为 王芳 开放理论考试" in opened.text
     world.deliver()
@@ -449,8 +449,10 @@ CERT_CONTEXTS: dict[str, dict[str, object]] = {
         "footer": "page 1",
         "page": 2,
         "pages": 3,
+        "team": ":4",
     },
     "cert_reminder": {"text": "expires soon", "fallback": "expires", "certificate_id": 5},
+    "cert_hr_reminders": {"title": "Reminders · T-7: 2", "sections": ["line 1\nline 2"], "part": "Part 1 of 2"},
     "cert_digest": {"title": "Digest", "totals": "1 · 2 · 3", "teams": ["team line"], "details": ["detail"]},
     "cert_assess_modal": {
         "member_id": 2,

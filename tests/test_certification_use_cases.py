@@ -71,7 +71,7 @@ def test_booking_tells_the_holder_and_the_lead_but_not_the_booker(session: Sessi
     assert channels(session)[before:] == [lead.slack_id]
 
 
-def test_reminders_for_30_teams_reach_agent_lead_and_hr_once_however_often_the_job_runs(
+def test_reminders_for_30_teams_reach_agent_and_lead_once_and_hr_in_one_post_however_often_the_job_runs(
     session: Session, renderer: Renderer
 ) -> None:
     built = teams_of(session, 30, 10)
@@ -90,8 +90,9 @@ def test_reminders_for_30_teams_reach_agent_lead_and_hr_once_however_often_the_j
             cert = session.get(Certificate, due.certificate_id)
             assert cert is not None
             reminder = DueReminder(cert, due.stage, due.days_left)
-            use_cases.remind(session, notifier(renderer), workspace, reminder, "CHR")
+            use_cases.remind(session, notifier(renderer), reminder)
+        use_cases.tell_hr(session, notifier(renderer), workspace, NOW.date(), "CHR")
     told = channels(session)[issued:]
-    assert len(told) == 300 * 3
-    assert told.count("CHR") == 300 and all(told.count(lead.slack_id) == 10 for lead, _ in built)
+    assert len(told) == 300 * 2 + 1  # agent and lead per certificate; HR one post for the stage
+    assert told.count("CHR") == 1 and all(told.count(lead.slack_id) == 10 for lead, _ in built)
     assert len(set(told)) == 300 + 30 + 1

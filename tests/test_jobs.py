@@ -12,7 +12,8 @@ from bot.core.events import first_delivery
 from bot.core.outbox import enqueue
 from tests.conftest import NOW as MONDAY_MORNING
 
-NOW = MONDAY_MORNING + timedelta(hours=12)  # 21:30 in Shanghai: no lessons are due
+# Tuesday 21:30 in Shanghai: no lessons are due, and Monday's HR digest (by DM) has gone
+NOW = MONDAY_MORNING + timedelta(days=1, hours=12)
 
 
 def test_tick_delivers_what_is_due_and_forgets_old_event_ids(playground: Playground) -> None:

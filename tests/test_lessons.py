@@ -266,9 +266,9 @@ def test_app_home_shows_streak_reviews_and_mastery(world: Playground) -> None:
     assert "Service basics" in home
 
 
-def test_team_progress_is_for_leads_only(world: Playground) -> None:
+def test_team_progress_is_for_leads_and_hr_only(world: Playground) -> None:
     refused = world.driver.command("UAGENT1", "team progress")
-    assert "只有以下角色可以执行此操作：lead" in refused.text
+    assert "只有以下角色可以执行此操作：hr, lead" in refused.text
     world.runtime.tick(SHANGHAI_0930)
     message = next(m for m in questions(world, "UAGENT1") if first_button_or_none(m))
     world.driver.click("UAGENT1", message, *first_button(message))

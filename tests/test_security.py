@@ -19,8 +19,8 @@ NOT_IN_ROSTER = ("你还不在 Coachbot 名单中", "You are not in the Coachbot
 USERS = {"agent": "UAGENT1", "lead": "ULEAD01", "hr": "UHR0001", "admin": "UADMIN1"}
 # subcommand text -> roles that may use it (admins may use everything)
 PRIVILEGED = {
-    "team progress": {"lead"},
-    "cert team": {"lead"},
+    "team progress": {"lead", "hr"},
+    "cert team": {"lead", "hr"},
     "cert digest": {"hr"},
     "cert export": {"lead", "hr"},
     "wellbeing": {"lead", "hr"},

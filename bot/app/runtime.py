@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from datetime import datetime
@@ -29,6 +30,8 @@ from bot.core.render import Renderer
 from jobs import run_due_jobs
 from jobs.context import JobContext
 from jobs.scheduler import OutboxPump, start_scheduler
+
+log = logging.getLogger(__name__)
 
 WORK_THREADS = 8  # SQLite takes one writer at a time; PostgreSQL uses them all
 
@@ -107,10 +110,28 @@ class Runtime:
 
     def start_background(self, *, scheduler: bool = True) -> None:
         self.warm_up()
+        self.warn_without_hr_channel()
         self.pump = OutboxPump(self.sender, self.deps.now).start()
         wake_after_commit(self.sessions, self.pump.wake)
         if scheduler:
             self.scheduler = start_scheduler(self.job_context)
+
+    def warn_without_hr_channel(self) -> None:
+        """Say at start-up where HR's reminders go when no channel is set, so nobody wonders."""
+        if self.settings.hr_channel:
+            return
+        with self.sessions() as session:
+            channels = {
+                workspace: channel for workspace, channel in session.execute(select(Workspace.id, Workspace.hr_channel))
+            }
+        without = sorted(workspace for workspace, channel in channels.items() if not channel)
+        if without or not channels:
+            log.warning(
+                "HR_CHANNEL is not set: certification reminders and the weekly digest go to every active HR "
+                "member by DM (in %s). Set HR_CHANNEL or `coachbot workspace set --hr-channel C…` to post "
+                "them in a channel instead.",
+                ", ".join(without) or "every workspace",
+            )
 
     def stop(self) -> None:
         if self.scheduler is not None:

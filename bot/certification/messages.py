@@ -9,7 +9,7 @@ from typing import Any
 from bot.certification.certificates import AssessmentResult, TeamPage, display_status
 from bot.certification.exams import blueprint
 from bot.certification.models import Assessment, Certificate, ExamAttempt
-from bot.certification.reminders import DueReminder, TeamDigest
+from bot.certification.reminders import DueReminder, TeamDigest, ToldStage
 from bot.core.content.library import ContentLibrary
 from bot.core.i18n import Trusted
 from bot.core.render import Message, Renderer, bar
@@ -101,7 +101,10 @@ def cert_card(
     return renderer.message("cert_card", locale, card=card)
 
 
-def team_message(renderer: Renderer, locale: str, team_names: list[str], page: TeamPage, today: date) -> Message:
+def team_message(
+    renderer: Renderer, locale: str, team_names: list[str], page: TeamPage, today: date, team_id: int | None = None
+) -> Message:
+    """One page of the register; the page buttons carry the team along (``page:team_id``)."""
     t = renderer.t
     rows: list[dict[str, Any]] = []
     for row in page.rows:
@@ -129,6 +132,7 @@ def team_message(renderer: Renderer, locale: str, team_names: list[str], page: T
         footer=t(locale, "cert.team_footer", page=page.page, pages=page.pages, total=page.total),
         page=page.page,
         pages=page.pages,
+        team=f":{team_id}" if team_id is not None else "",
     )
 
 
@@ -171,9 +175,10 @@ def lead_reminder(renderer: Renderer, locale: str, reminder: DueReminder) -> Mes
     return renderer.message("notice", locale, text=text)
 
 
-def hr_reminder(renderer: Renderer, locale: str, reminder: DueReminder, team: str) -> Message:
+def hr_line(renderer: Renderer, locale: str, reminder: DueReminder, team: str) -> Trusted:
+    """One certificate in HR's list of a stage's reminders."""
     cert = reminder.certificate
-    text = renderer.t(
+    return renderer.t(
         locale,
         "cert.reminder.hr",
         number=cert.number,
@@ -182,7 +187,53 @@ def hr_reminder(renderer: Renderer, locale: str, reminder: DueReminder, team: st
         level=_level(renderer, locale, cert.level),
         when=_when(renderer, locale, reminder),
     )
-    return renderer.message("notice", locale, text=text)
+
+
+# Slack refuses a section over 3,000 characters and a message over 50 blocks, and cuts text
+# past 40,000: a part holds at most 12 sections of at most 2,900 (escaped) characters.
+HR_SECTION_LIMIT = 2900
+HR_SECTIONS_PER_PART = 12
+
+
+def stage_label(renderer: Renderer, locale: str, stage: str) -> Trusted:
+    if stage.startswith("T-"):
+        return renderer.t(locale, "cert.reminder.stage_before", days=int(stage[2:]))
+    if stage.startswith("W"):
+        return renderer.t(locale, "cert.reminder.stage_after", weeks=int(stage[1:]))
+    return renderer.t(locale, "cert.reminder.stage_today")
+
+
+def hr_stage_messages(renderer: Renderer, locale: str, today: date, stage: str, rows: list[ToldStage]) -> list[Message]:
+    """HR's reminders of one stage as few messages as Slack's limits allow, numbered parts
+    when one is not enough; every name and team is escaped by the catalog."""
+    hr_lines = []
+    for row in rows:
+        reminder = DueReminder(row.certificate, stage, (row.certificate.valid_until - today).days)
+        hr_lines.append(hr_line(renderer, locale, reminder, row.team or "—"))
+    sections: list[str] = []
+    for line in hr_lines:
+        if sections and len(sections[-1]) + 1 + len(line) <= HR_SECTION_LIMIT:
+            sections[-1] += "\n" + line
+        else:
+            sections.append(str(line))
+    parts = [sections[i : i + HR_SECTIONS_PER_PART] for i in range(0, len(sections), HR_SECTIONS_PER_PART)]
+    title = renderer.t(
+        locale,
+        "cert.reminder.hr_title",
+        stage=stage_label(renderer, locale, stage),
+        count=len(rows),
+        date=today.isoformat(),
+    )
+    return [
+        renderer.message(
+            "cert_hr_reminders",
+            locale,
+            title=title,
+            sections=[Trusted(text) for text in part],
+            part=renderer.t(locale, "cert.reminder.hr_part", part=number, parts=len(parts)) if len(parts) > 1 else "",
+        )
+        for number, part in enumerate(parts, start=1)
+    ]
 
 
 def digest_message(renderer: Renderer, locale: str, teams: list[TeamDigest], today: date) -> Message:

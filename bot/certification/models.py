@@ -81,6 +81,7 @@ class CertificateReminder(Base):
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id", ondelete="CASCADE"))
     stage: Mapped[str] = mapped_column(String(16))
     sent_at: Mapped[datetime]
+    hr_told_at: Mapped[datetime | None]  # HR hears of reminders grouped by stage, once (see use_cases.tell_hr)
 
 
 class ExamWindow(Base):

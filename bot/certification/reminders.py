@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -85,6 +85,53 @@ def claim_reminder(session: Session, reminder: DueReminder, now: datetime) -> bo
         .on_conflict_do_nothing()
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def stage_order(stage: str) -> tuple[int, int]:
+    """T-30 before T-14 ... before T0 before W1, W2: the order HR reads the stages in."""
+    if stage.startswith("T-"):
+        return 0, -int(stage[2:])
+    if stage.startswith("W"):
+        return 2, int(stage[1:])
+    return 1, 0
+
+
+@dataclass(frozen=True)
+class ToldStage:
+    """A claimed reminder HR has not heard of yet, with what HR's line needs."""
+
+    reminder_id: int
+    stage: str
+    certificate: Certificate
+    team: str | None
+
+
+def untold_reminders(session: Session, workspace_id: str, since: datetime) -> list[ToldStage]:
+    """Reminders claimed since ``since`` that HR has not been told of, by stage and expiry.
+
+    The rows are locked (SKIP LOCKED on PostgreSQL) so two instances never report the same
+    reminder; one that finds its stage's message for the day already queued leaves them for
+    the next day's message rather than marking them told.
+    """
+    rows = session.execute(
+        select(CertificateReminder.id, CertificateReminder.stage, Certificate, Team.name)
+        .join(Certificate, Certificate.id == CertificateReminder.certificate_id)
+        .outerjoin(Member, Member.id == Certificate.member_id)
+        .outerjoin(Team, Team.id == Member.team_id)
+        .where(
+            CertificateReminder.workspace_id == workspace_id,
+            CertificateReminder.hr_told_at.is_(None),
+            CertificateReminder.sent_at >= since,
+        )
+        .order_by(Certificate.valid_until, Certificate.holder_name, Certificate.number)
+        .with_for_update(of=CertificateReminder, skip_locked=True)
+    ).all()
+    told = [ToldStage(rid, stage, cert, team) for rid, stage, cert, team in rows]
+    return sorted(told, key=lambda row: stage_order(row.stage))
+
+
+def mark_told(session: Session, reminder_ids: list[int], now: datetime) -> None:
+    session.execute(update(CertificateReminder).where(CertificateReminder.id.in_(reminder_ids)).values(hr_told_at=now))
 
 
 def lead_of(session: Session, member: Member | None) -> Member | None:

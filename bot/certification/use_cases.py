@@ -7,10 +7,12 @@ and with a dedupe key; handlers and jobs call them and answer with what they ret
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time, timedelta
 from decimal import Decimal
+from itertools import groupby
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.certification import exams
@@ -27,19 +29,19 @@ from bot.certification.messages import (
     assessment_message,
     digest_message,
     exam_graded_message,
-    hr_reminder,
+    hr_stage_messages,
     lead_reminder,
 )
 from bot.certification.models import Certificate, ExamAttempt, ExamWindow
-from bot.certification.reminders import DueReminder, claim_reminder, digest, lead_of
+from bot.certification.reminders import DueReminder, claim_reminder, digest, lead_of, mark_told, untold_reminders
 from bot.certification.rules import composite_score, rules
-from bot.core.db.models import Member, Team, Workspace
+from bot.core.db.models import Member, Role, Workspace
 from bot.core.errors import UserError
 from bot.core.i18n import resolve_locale
 from bot.core.localtime import local_today, member_zone
 from bot.core.notify import Notifier
-from bot.learning.progress import lead_teams
 from bot.people.members import find_member
+from bot.people.teams import TeamScope, resolve_teams
 
 
 def book(session: Session, notifier: Notifier, certificate_id: int, actor: Member) -> Certificate:
@@ -166,16 +168,24 @@ def grade_exam(
 class TeamRegister:
     team_names: list[str]
     page: TeamPage
+    team_id: int | None  # the one team shown, for the page buttons (None: a lead's own teams)
 
 
-def team_register(session: Session, lead: Member, page: int) -> TeamRegister:
-    """One page of the register of the teams a lead leads."""
-    teams = lead_teams(session, lead)
-    return TeamRegister([t.name for t in teams], team_page(session, {t.id for t in teams}, page))
+def team_register(
+    session: Session, viewer: Member, page: int, *, name: str | None = None, team_id: int | None = None
+) -> TeamRegister | TeamScope:
+    """One page of a team's register: a lead's own teams, any team for HR and admins; a
+    :class:`TeamScope` with choices when HR has to say which team first."""
+    scope = resolve_teams(session, viewer, name=name, team_id=team_id)
+    if not scope.teams:
+        return scope
+    teams = scope.teams
+    return TeamRegister([t.name for t in teams], team_page(session, {t.id for t in teams}, page), scope.single_id)
 
 
-def remind(session: Session, notifier: Notifier, workspace: Workspace, reminder: DueReminder, hr_channel: str) -> bool:
-    """Claim a reminder stage and tell agent, lead and HR in one transaction: all or nothing, once."""
+def remind(session: Session, notifier: Notifier, reminder: DueReminder) -> bool:
+    """Claim a reminder stage and tell the agent and their lead in one transaction: all or
+    nothing, once. HR hears of it with the day's other reminders (:func:`tell_hr`)."""
     if not claim_reminder(session, reminder, notifier.now):
         return False
     cert, renderer = reminder.certificate, notifier.renderer
@@ -189,20 +199,69 @@ def remind(session: Session, notifier: Notifier, workspace: Workspace, reminder:
         notifier.deliver(
             session, lead, lead_reminder(renderer, notifier.locale_of(session, lead), reminder), f"{key}:lead"
         )
-    if hr_channel:
-        team = session.get(Team, holder.team_id) if holder and holder.team_id else None
-        message = hr_reminder(renderer, resolve_locale(workspace.locale), reminder, team.name if team else "—")
-        notifier.send(session, workspace.id, hr_channel, message, f"{key}:hr")
     return True
 
 
+@dataclass(frozen=True)
+class HrRecipient:
+    address: str  # a channel id, or an HR member's user id (a DM)
+    locale: str
+
+
+def hr_audience(session: Session, notifier: Notifier, workspace: Workspace, hr_channel: str) -> list[HrRecipient]:
+    """The HR channel when there is one, else every active HR member by DM, each in their language."""
+    if hr_channel:
+        return [HrRecipient(hr_channel, resolve_locale(workspace.locale))]
+    members = session.scalars(
+        select(Member)
+        .where(Member.workspace_id == workspace.id, Member.role == Role.HR, Member.active.is_(True))
+        .order_by(Member.slack_id)
+    )
+    return [HrRecipient(member.slack_id, notifier.locale_of(session, member)) for member in members]
+
+
+HR_BACKLOG = timedelta(days=7)  # reminders nobody could be told of (no HR yet) are not kept for ever
+
+
+def tell_hr(session: Session, notifier: Notifier, workspace: Workspace, today: date, hr_channel: str) -> int:
+    """Tell HR of the reminders claimed since they last heard: one message per stage (numbered
+    parts past Slack's limits), keyed per day, stage and recipient, so each goes out once.
+
+    A reminder is marked told in the transaction that queues its message. One claimed after
+    its stage's message for the day has gone waits for the next day's: the day's key is
+    taken, and a second message for the same stage and day would be a repeat to HR.
+    """
+    pending = untold_reminders(session, workspace.id, notifier.now - HR_BACKLOG)
+    audience = hr_audience(session, notifier, workspace, hr_channel) if pending else []
+    if not audience:
+        return 0
+    queued = 0
+    for stage, group in groupby(pending, key=lambda row: row.stage):
+        rows = list(group)
+        written = False
+        for recipient in audience:
+            messages = hr_stage_messages(notifier.renderer, recipient.locale, today, stage, rows)
+            for number, message in enumerate(messages, start=1):
+                key = f"cert-hr:{today.isoformat()}:{stage}:{recipient.address}" + (f":{number}" if number > 1 else "")
+                if notifier.send(session, workspace.id, recipient.address, message, key):
+                    written, queued = True, queued + 1
+        if written:
+            mark_told(session, [row.reminder_id for row in rows], notifier.now)
+    return queued
+
+
 def post_weekly_digest(session: Session, notifier: Notifier, workspace: Workspace, hr_channel: str) -> bool:
-    """The HR digest, once per ISO week, from the configured weekday and time on."""
+    """The HR digest, once per ISO week, from the configured weekday and time on: to the HR
+    channel, or without one to each active HR member by DM."""
     local = notifier.now.astimezone(ZoneInfo(workspace.timezone))
     hours, minutes = (int(part) for part in rules().digest_time.split(":"))
-    if not hr_channel or local.weekday() != rules().digest_weekday or local.time() < time(hours, minutes):
+    if local.weekday() != rules().digest_weekday or local.time() < time(hours, minutes):
         return False
     year, week, _ = local.isocalendar()
     teams = digest(session, workspace.id, local.date())
-    message = digest_message(notifier.renderer, resolve_locale(workspace.locale), teams, local.date())
-    return notifier.send(session, workspace.id, hr_channel, message, f"cert-digest:{year}-W{week:02d}")
+    sent = False
+    for recipient in hr_audience(session, notifier, workspace, hr_channel):
+        message = digest_message(notifier.renderer, recipient.locale, teams, local.date())
+        key = f"cert-digest:{year}-W{week:02d}" + ("" if hr_channel else f":{recipient.address}")
+        sent = notifier.send(session, workspace.id, recipient.address, message, key) or sent
+    return sent

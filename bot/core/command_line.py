@@ -18,10 +18,31 @@ MAX_COMMAND_LENGTH = 2000
 _SMART_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"'})
 
 
+LEADS_AND_HR = frozenset({Role.LEAD, Role.HR})
+
+
 @dataclass(frozen=True)
 class Subcommand:
+    """One line of `/coach help` and the permission it states: ``/coach <name> [<verb>]``.
+
+    Help and the role check both read :data:`SUBCOMMANDS`, so what a person is shown is
+    exactly what they may run; handlers check only whose data it is (their team, their poll).
+    """
+
     name: str
+    verb: str | None = None  # None: the subcommand itself and any arguments no other line names
     roles: frozenset[Role] | None = None  # None: every roster member (help: everybody)
+    aliases: frozenset[str] = frozenset()  # other spellings of the verb
+
+    @property
+    def help_key(self) -> str:
+        """The line under ``help.commands`` in the catalog."""
+        return self.name if self.verb is None else f"{self.name}_{self.verb}"
+
+    def allows(self, role: Role | None) -> bool:
+        if role is None:
+            return self.name == "help"
+        return self.roles is None or role == Role.ADMIN or role in self.roles
 
 
 SUBCOMMANDS: tuple[Subcommand, ...] = (
@@ -31,15 +52,22 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("streak"),
     Subcommand("checkin"),
     Subcommand("support"),
+    Subcommand("support", "config", frozenset({Role.HR})),
     Subcommand("cert"),
+    Subcommand("cert", "team", LEADS_AND_HR),
+    Subcommand("cert", "export", LEADS_AND_HR),
+    Subcommand("cert", "assess", LEADS_AND_HR),
+    Subcommand("cert", "digest", frozenset({Role.HR})),
     Subcommand("exam"),
+    Subcommand("exam", "open", LEADS_AND_HR),
     Subcommand("settings"),
-    Subcommand("team", frozenset({Role.LEAD})),
-    Subcommand("wellbeing", frozenset({Role.LEAD, Role.HR})),
+    Subcommand("settings", "workspace", frozenset({Role.ADMIN}), frozenset({"工作区"})),
+    Subcommand("team", "progress", LEADS_AND_HR),
+    Subcommand("wellbeing", roles=LEADS_AND_HR),
     Subcommand("poll"),
-    Subcommand("score", frozenset({Role.LEAD, Role.HR})),
+    Subcommand("score", roles=LEADS_AND_HR),
 )
-BY_NAME = {sub.name: sub for sub in SUBCOMMANDS}
+NAMES = tuple(dict.fromkeys(sub.name for sub in SUBCOMMANDS))
 ALIASES = {
     "帮助": "help",
     "设置": "settings",
@@ -69,8 +97,8 @@ def parse(text: str) -> Invocation:
         return Invocation("help", ())
     name = words[0].lower()
     name = ALIASES.get(name, name)
-    if name not in BY_NAME:
-        suggestion = difflib.get_close_matches(name, list(BY_NAME), n=1)
+    if name not in NAMES:
+        suggestion = difflib.get_close_matches(name, list(NAMES), n=1)
         if suggestion:
             raise UserError("usage.unknown_with_suggestion", name=words[0][:40], suggestion=suggestion[0])
         raise UserError("usage.unknown", name=words[0][:40])
@@ -78,10 +106,37 @@ def parse(text: str) -> Invocation:
 
 
 def visible_to(role: Role | None) -> list[Subcommand]:
-    """Subcommands a person may use, for help: admins see all, non-members see help only."""
-    if role is None:
-        return [BY_NAME["help"]]
-    return [sub for sub in SUBCOMMANDS if sub.roles is None or role == Role.ADMIN or role in sub.roles]
+    """The lines of help a person sees: admins all, non-members help only."""
+    return [sub for sub in SUBCOMMANDS if sub.allows(role)]
+
+
+def help_keys(role: Role | None) -> list[str]:
+    """The catalog keys (``help.commands.<key>``) of the lines a person sees."""
+    return [sub.help_key for sub in visible_to(role)]
+
+
+def governing(invocation: Invocation) -> Subcommand | None:
+    """The line of :data:`SUBCOMMANDS` that states who may run ``invocation``.
+
+    The line naming its first argument as verb, else the subcommand's own line; None when
+    the subcommand only has verbs (``team`` without ``progress``): then anybody allowed
+    one of them gets the usage.
+    """
+    verb = invocation.args[0].lower() if invocation.args else None
+    lines = [sub for sub in SUBCOMMANDS if sub.name == invocation.name]
+    named = [sub for sub in lines if sub.verb is not None and verb in {sub.verb, *sub.aliases}]
+    return next(iter(named or [sub for sub in lines if sub.verb is None]), None)
+
+
+def roles_for(invocation: Invocation) -> frozenset[Role] | None:
+    """The roles that may run ``invocation`` (None: every roster member); admins always may."""
+    line = governing(invocation)
+    if line is not None:
+        return line.roles
+    lines = [sub for sub in SUBCOMMANDS if sub.name == invocation.name]
+    if any(sub.roles is None for sub in lines):
+        return None
+    return frozenset(role for sub in lines for role in sub.roles or ())
 
 
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$")

@@ -6,9 +6,12 @@ from typing import Any
 
 from bot.core.content.library import ContentLibrary
 from bot.core.content.schema import Lesson, Question
-from bot.core.render import Message, Renderer
+from bot.core.i18n import Trusted, slack_escape
+from bot.core.render import Message, Renderer, lines
 from bot.learning.models import QuizItem
 from bot.learning.progress import INACTIVE_AFTER_WORKING_DAYS, LearningSummary, TeamProgress
+
+INACTIVE_NAMES_BUDGET = 2500  # escaped characters of names: with the wording, below a section's 3,000
 
 
 def lesson_card(
@@ -92,4 +95,17 @@ def team_progress_message(
         weakest_titles=[modules[s.module_id].title.get(locale) for s in progress.weakest],
         weekly=weekly,
         inactive_days=INACTIVE_AFTER_WORKING_DAYS,
+        inactive_names=_inactive_names(renderer, locale, [learner.name for learner in progress.inactive]),
     )
+
+
+def _inactive_names(renderer: Renderer, locale: str, names: list[str]) -> Trusted:
+    """As many names as fit comfortably in one section (3,000 characters), then "and N more"."""
+    shown: list[str] = []
+    for name in names:
+        if len(slack_escape(", ".join([*shown, name]))) > INACTIVE_NAMES_BUDGET:
+            break
+        shown.append(name)
+    if len(shown) == len(names):
+        return lines(*shown, sep=", ")
+    return renderer.t(locale, "progress.inactive_more", names=", ".join(shown), more=len(names) - len(shown))

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from bot.core.calendar import WorkCalendar
 from bot.core.content.library import ContentLibrary
 from bot.core.db.models import Member, Role, Team
-from bot.core.errors import UserError
 from bot.learning.models import Pause, QuizItem
 from bot.learning.reviews import count_due
 from bot.learning.streaks import Streak, streak
@@ -109,26 +108,15 @@ class TeamProgress:
     inactive: list[Learner]
 
 
-def lead_teams(session: Session, lead: Member) -> list[Team]:
-    teams = list(session.scalars(select(Team).where(Team.workspace_id == lead.workspace_id, Team.lead_id == lead.id)))
-    if not teams and lead.team_id is not None:
-        team = session.get(Team, lead.team_id)
-        teams = [team] if team else []
-    if not teams:
-        raise UserError("progress.no_team")
-    return teams
-
-
 class Learner(NamedTuple):
     id: int
     name: str
 
 
 def team_progress(
-    session: Session, library: ContentLibrary, lead: Member, calendar: WorkCalendar, today: date
+    session: Session, library: ContentLibrary, teams: list[Team], calendar: WorkCalendar, today: date
 ) -> TeamProgress:
     """Aggregated in SQL (per module, per member), so the cost barely grows with the team."""
-    teams = lead_teams(session, lead)
     in_team = (Member.team_id.in_([t.id for t in teams]), Member.active.is_(True), Member.role == Role.AGENT)
     learners = [
         Learner(i, n) for i, n in session.execute(select(Member.id, Member.name).where(*in_team).order_by(Member.name))

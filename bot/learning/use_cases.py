@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot.core.calendar import calendar_for
+from bot.core.calendar import WorkCalendar, calendar_for
 from bot.core.content.library import ContentLibrary
 from bot.core.db.models import Member, Workspace
 from bot.core.errors import UserError
@@ -21,9 +21,10 @@ from bot.core.notify import Notifier
 from bot.core.render import Message
 from bot.learning.lessons import DueLearner, deliver_day
 from bot.learning.messages import lesson_card, quiz_question, team_progress_message
-from bot.learning.progress import team_progress
+from bot.learning.progress import TeamProgress, team_progress
 from bot.learning.quiz import AnswerOutcome, AnswerStatus, answer
 from bot.learning.streaks import streak
+from bot.people.teams import TeamScope, lead_teams, resolve_teams
 
 
 @dataclass(frozen=True)
@@ -80,9 +81,27 @@ def send_weekly_summary(session: Session, notifier: Notifier, lead: Member, work
     """Monday's summary of last week's learning for ``lead``'s team; False without a team."""
     library = notifier.library
     try:
-        progress = team_progress(session, library, lead, calendar_for(workspace), local)
+        progress = team_progress(session, library, lead_teams(session, lead), calendar_for(workspace), local)
     except UserError:
         return False  # a lead without a team has nothing to summarise
     year, week, _ = local.isocalendar()
     message = team_progress_message(notifier.renderer, library, progress, member_locale(lead, workspace), weekly=True)
     return notifier.deliver(session, lead, message, f"lead-weekly:{lead.id}:{year}-W{week:02d}")
+
+
+def view_team_progress(
+    session: Session,
+    library: ContentLibrary,
+    viewer: Member,
+    calendar: WorkCalendar,
+    today: date,
+    *,
+    name: str | None = None,
+    team_id: int | None = None,
+) -> TeamProgress | TeamScope:
+    """A team's progress for its lead, or any team's for HR and admins; a
+    :class:`TeamScope` with choices when HR has to say which team first."""
+    scope = resolve_teams(session, viewer, name=name, team_id=team_id)
+    if not scope.teams:
+        return scope
+    return team_progress(session, library, scope.teams, calendar, today)

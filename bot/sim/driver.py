@@ -200,6 +200,53 @@ class SlackDriver:
             blocks, channel, ts, text = message.get("blocks") or [], "CGENERAL", "", str(message.get("text") or "")
             response_url = self.sim.new_response_url()
         button = element if element is not None else find_element(blocks, action_id, value)
+        action = {
+            "type": button.get("type", "button"),
+            "action_id": button["action_id"],
+            "block_id": button.get("_block_id", ""),
+            "value": button.get("value", ""),
+            "action_ts": str(time.time()),
+        }
+        return self._block_actions(
+            user_id, blocks, channel, ts, text, response_url, action, state, wait, **post_options
+        )
+
+    def select(
+        self, user_id: str, message: SimMessage | JSONDict, action_id: str, value: str, *, wait: float = 2.0
+    ) -> Reply:
+        """Choose the option with ``value`` in a message's static_select, as Slack reports it."""
+        if isinstance(message, SimMessage):
+            blocks, channel, ts, text = message.blocks, message.channel, message.ts, message.text
+            response_url = self.sim.new_response_url(origin=(channel, ts))
+        else:
+            blocks, channel, ts, text = message.get("blocks") or [], "CGENERAL", "", str(message.get("text") or "")
+            response_url = self.sim.new_response_url()
+        menu = find_element(blocks, action_id)
+        option = next((o for o in menu.get("options") or [] if o.get("value") == value), None)
+        if option is None:
+            raise LookupError(f"no option {value!r} in {action_id!r}")
+        action = {
+            "type": menu.get("type", "static_select"),
+            "action_id": action_id,
+            "block_id": menu.get("_block_id", ""),
+            "selected_option": option,
+            "action_ts": str(time.time()),
+        }
+        return self._block_actions(user_id, blocks, channel, ts, text, response_url, action, None, wait)
+
+    def _block_actions(
+        self,
+        user_id: str,
+        blocks: list[JSONDict],
+        channel: str,
+        ts: str,
+        text: str,
+        response_url: str,
+        action: JSONDict,
+        state: JSONDict | None,
+        wait: float,
+        **post_options: Any,
+    ) -> Reply:
         payload = {
             "type": "block_actions",
             "team": {"id": self.team_id, "domain": "demo"},
@@ -211,15 +258,7 @@ class SlackDriver:
             "message": {"ts": ts, "text": text, "blocks": blocks},
             "state": {"values": state or {}},
             "response_url": response_url,
-            "actions": [
-                {
-                    "type": button.get("type", "button"),
-                    "action_id": button["action_id"],
-                    "block_id": button.get("_block_id", ""),
-                    "value": button.get("value", ""),
-                    "action_ts": str(time.time()),
-                }
-            ],
+            "actions": [action],
         }
         return self._interaction(payload, wait, **post_options)
 

@@ -64,6 +64,27 @@ class Failure:
     retry_after: float | str | None = None
 
 
+# Slack's limits on a posted message: blocks, a section's text, the message text.
+MAX_BLOCKS = 50
+MAX_SECTION_TEXT = 3000
+MAX_TEXT = 40000
+
+
+def _over_limits(params: JSONDict) -> JSONDict | None:
+    """Refuse what Slack refuses: more than 50 blocks or a section over 3,000 characters
+    (``invalid_blocks``), text over 40,000 characters (``msg_too_long``)."""
+    blocks = _blocks(params.get("blocks"))
+    if len(blocks) > MAX_BLOCKS:
+        return {"ok": False, "error": "invalid_blocks"}
+    for block in blocks:
+        text = block.get("text") if isinstance(block, dict) and block.get("type") == "section" else None
+        if isinstance(text, dict) and len(str(text.get("text") or "")) > MAX_SECTION_TEXT:
+            return {"ok": False, "error": "invalid_blocks"}
+    if len(str(params.get("text") or "")) > MAX_TEXT:
+        return {"ok": False, "error": "msg_too_long"}
+    return None
+
+
 class SlackSimulator:
     """The fake Slack. ``start()`` it, point ``SLACK_API_URL`` at :attr:`api_url`."""
 
@@ -365,6 +386,8 @@ class SlackSimulator:
             return {"ok": False, "error": "channel_not_found"}
         if not params.get("text") and not params.get("blocks"):
             return {"ok": False, "error": "no_text"}
+        if problem := _over_limits(params):
+            return problem
         channel, user = self._resolve_channel(str(params["channel"]))
         if problem := self._known_target(user):
             return problem

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from bot.core.audit import record
 from bot.core.db.models import Member, Role, Team
 from bot.core.errors import UserError
-from bot.learning.progress import lead_teams
 from bot.people.members import require_role
+from bot.people.teams import lead_teams
 from bot.wellbeing.models import CheckIn
 
 MIN_RESPONDENTS = 5

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import certification, learning, people, polls, wellbeing
+from handlers.actions import certification, learning, people, polls, teams, wellbeing
 
 
 def register(app: App) -> None:
@@ -13,3 +13,4 @@ def register(app: App) -> None:
     certification.register(app)
     wellbeing.register(app)
     polls.register(app)
+    teams.register(app)

@@ -8,11 +8,13 @@ from slack_bolt import App
 
 from bot.certification import use_cases
 from bot.certification.certificates import require_assessor
-from bot.certification.messages import exam_grade_modal, team_message
+from bot.certification.messages import exam_grade_modal
 from bot.certification.models import ExamAttempt
-from bot.core.db.models import Member, Role
+from bot.core.command_line import Invocation, roles_for
+from bot.core.db.models import Member
 from bot.core.errors import UserError
 from bot.core.slack_text import parse_id
+from handlers.commands.cert import show_team
 from handlers.request import SlackRequest
 from handlers.surfaces import button
 
@@ -41,12 +43,10 @@ def book(incoming: SlackRequest, action: dict[str, Any]) -> None:
 
 
 def page(incoming: SlackRequest, action: dict[str, Any]) -> None:
-    lead = incoming.require(Role.LEAD)
-    value = str(action.get("value") or "1")
-    with incoming.deps.sessions() as session:
-        register = use_cases.team_register(session, lead, parse_id(value) or 1)
-    today = incoming.today()
-    incoming.reply(team_message(incoming.deps.renderer, incoming.locale, register.team_names, register.page, today))
+    """A page button of the register: ``page`` or ``page:team_id``, checked like the command."""
+    incoming.require(*(roles_for(Invocation("cert", ("team",))) or ()))
+    number, _, team = str(action.get("value") or "1").partition(":")
+    show_team(incoming, parse_id(number) or 1, team_id=parse_id(team) if team else None)
 
 
 def open_grading(incoming: SlackRequest, action: dict[str, Any]) -> None:

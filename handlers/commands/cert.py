@@ -1,4 +1,4 @@
-"""`/coach cert [@someone | team | export | assess @agent | digest]`."""
+"""`/coach cert [@someone | team [team] | export | assess @agent | digest]`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from bot.core.db.models import Member, Role, Workspace
 from bot.core.errors import UserError
 from bot.core.localtime import local_today
 from bot.people.members import find_member
+from bot.people.messages import team_picker
+from bot.people.teams import TeamScope
 from handlers.commands import cert_assess
 from handlers.request import SlackRequest
 
@@ -26,15 +28,12 @@ def run(request: SlackRequest, invocation: Invocation) -> None:
     viewer = request.member_or_refuse()
     head = invocation.args[0].lower() if invocation.args else ""
     if head == "team":
-        request.require(Role.LEAD)
-        request.audit("cert.team_viewed")
-        show_team(request, page=1)
+        show_team(request, page=1, name=" ".join(invocation.args[1:]) or None)
     elif head == "export":
         export(request)
     elif head == "assess":
         cert_assess.open_modal(request, invocation.args[1:])
     elif head == "digest":
-        request.require(Role.HR)
         request.audit("cert.digest_viewed")
         show_digest(request)
     elif not invocation.args:
@@ -72,12 +71,17 @@ def show_card(request: SlackRequest, holder: Member) -> None:
     request.ack(message)
 
 
-def show_team(request: SlackRequest, page: int) -> None:
-    lead = request.member_or_refuse()
+def show_team(request: SlackRequest, page: int, *, name: str | None = None, team_id: int | None = None) -> None:
+    """A lead's own team(s); HR and admins any team, picked from a list when not named."""
+    viewer, renderer = request.member_or_refuse(), request.deps.renderer
     with request.deps.sessions() as session:
-        register = use_cases.team_register(session, lead, page)
-    today = request.today()
-    request.ack(team_message(request.deps.renderer, request.locale, register.team_names, register.page, today))
+        found = use_cases.team_register(session, viewer, page, name=name, team_id=team_id)
+        if isinstance(found, TeamScope):
+            request.reply(team_picker(renderer, request.locale, "cert", found.choices))
+            return
+    request.audit("cert.team_viewed", subject=", ".join(found.team_names))
+    message = team_message(renderer, request.locale, found.team_names, found.page, request.today(), found.team_id)
+    request.reply(message)
 
 
 def show_digest(request: SlackRequest) -> None:
@@ -92,8 +96,6 @@ def show_digest(request: SlackRequest) -> None:
 def export(request: SlackRequest) -> None:
     """Leads get their team's rows, HR and admins everything; the file goes to the requester's DM."""
     viewer = request.member_or_refuse()
-    if viewer.role not in (Role.LEAD, Role.HR, Role.ADMIN):
-        raise UserError("errors.role_required", roles="lead, hr")
     with request.deps.sessions() as session:
         teams = None if viewer.role in (Role.HR, Role.ADMIN) else lead_team_ids(session, viewer)
         data, rows = export_register(session, request.workspace_id, teams, today=request.today(), locale=request.locale)

@@ -1,10 +1,10 @@
-"""`/coach <subcommand> ...`: parse, find the subcommand, check the role, run it."""
+"""`/coach <subcommand> ...`: parse, check the role against the table help is made from, run it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.core.command_line import BY_NAME, parse
+from bot.core.command_line import parse, roles_for
 from handlers import surfaces
 from handlers.commands import cert, checkin, exam, learning, poll, score, support, wellbeing
 from handlers.commands import help as help_command
@@ -29,7 +29,7 @@ RUNNERS: dict[str, Runner] = {
 @surfaces.command
 def handle_coach(incoming: SlackRequest, command: dict[str, Any]) -> None:
     invocation = parse(str(command.get("text") or ""))
-    subcommand = BY_NAME[invocation.name]
-    if subcommand.roles is not None:
-        incoming.require(*subcommand.roles)
+    roles = roles_for(invocation)  # the same table help is written from
+    if roles is not None:
+        incoming.require(*roles)
     RUNNERS[invocation.name](incoming, invocation)

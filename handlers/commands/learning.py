@@ -1,5 +1,5 @@
-"""`/coach lesson | quiz | streak | team progress`: the daily lesson again, a practice
-question, the streak, and (leads) the team's learning progress."""
+"""`/coach lesson | quiz | streak | team progress [team]`: the daily lesson again, a practice
+question, the streak, and (leads, HR) a team's learning progress."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from bot.core.command_line import Invocation
 from bot.core.errors import UserError
 from bot.learning.lessons import delivered_lesson_ids, latest_lesson, next_lesson
 from bot.learning.messages import lesson_card, quiz_question, team_progress_message
-from bot.learning.progress import team_progress
 from bot.learning.quiz import practice_item
 from bot.learning.streaks import streak
+from bot.learning.use_cases import view_team_progress
+from bot.people.messages import team_picker
+from bot.people.teams import TeamScope
 from handlers.commands.runner import Runner
 from handlers.request import SlackRequest
 
@@ -57,14 +59,25 @@ def streak_command(incoming: SlackRequest, _invocation: Invocation) -> None:
 
 
 def team(incoming: SlackRequest, invocation: Invocation) -> None:
-    """(Leads) per-module accuracy, participation, weakest modules, inactive agents."""
-    lead, deps = incoming.member_or_refuse(), incoming.deps
-    if [arg.lower() for arg in invocation.args] != ["progress"]:
+    """`team progress [team]`: per-module accuracy, participation, weakest modules, inactive agents."""
+    if not invocation.args or invocation.args[0].lower() != "progress":
         raise UserError("progress.usage")
+    show_progress(incoming, name=" ".join(invocation.args[1:]) or None)
+
+
+def show_progress(incoming: SlackRequest, *, name: str | None = None, team_id: int | None = None) -> None:
+    """A lead's own team(s); HR and admins any team, picked from a list when not named."""
+    viewer, deps = incoming.member_or_refuse(), incoming.deps
     with deps.sessions() as session:
-        progress = team_progress(session, deps.library, lead, calendar_for(incoming.workspace), incoming.today())
-    incoming.audit("progress.viewed")
-    incoming.ack(team_progress_message(deps.renderer, deps.library, progress, incoming.locale))
+        calendar = calendar_for(incoming.workspace)
+        found = view_team_progress(
+            session, deps.library, viewer, calendar, incoming.today(), name=name, team_id=team_id
+        )
+        if isinstance(found, TeamScope):
+            incoming.reply(team_picker(deps.renderer, incoming.locale, "progress", found.choices))
+            return
+    incoming.audit("progress.viewed", subject=", ".join(found.team_names))
+    incoming.reply(team_progress_message(deps.renderer, deps.library, found, incoming.locale))
 
 
 SUBCOMMANDS: dict[str, Runner] = {"lesson": lesson, "quiz": quiz, "streak": streak_command, "team": team}

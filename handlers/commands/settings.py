@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from bot.core.command_line import Invocation
-from bot.core.db.models import Role
 from bot.core.errors import UserError
 from bot.people.messages import settings_modal, workspace_settings_modal
 from handlers.request import SlackRequest
@@ -14,8 +13,7 @@ WORKSPACE_WORDS = frozenset({"workspace", "工作区"})
 def run(incoming: SlackRequest, invocation: Invocation) -> None:
     member = incoming.member_or_refuse()
     renderer = incoming.deps.renderer
-    if invocation.args and invocation.args[0].lower() in WORKSPACE_WORDS:
-        incoming.require(Role.ADMIN)
+    if invocation.args and invocation.args[0].lower() in WORKSPACE_WORDS:  # admins (bot.core.command_line)
         view = workspace_settings_modal(renderer, incoming.locale, incoming.workspace)
     elif invocation.args:
         raise UserError("usage.settings_takes_no_arguments")

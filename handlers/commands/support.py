@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.command_line import Invocation
-from bot.core.db.models import Member, Role
+from bot.core.db.models import Member
 from bot.core.errors import UserError
 from bot.core.slack_text import parse_count
 from bot.wellbeing import support, use_cases
@@ -38,8 +38,7 @@ def run(incoming: SlackRequest, invocation: Invocation) -> None:
 
 
 def configure(incoming: SlackRequest, member: Member, args: tuple[str, ...]) -> None:
-    """HR and admins: `config timeout MINUTES` and/or `config channel C…`."""
-    incoming.require(Role.HR)
+    """HR and admins (bot.core.command_line): `config timeout MINUTES` and/or `config channel C…`."""
     pairs = dict(zip(args[::2], args[1::2], strict=False))
     if not args or len(args) % 2 or set(pairs) - {"timeout", "channel"}:
         raise UserError("support.usage")

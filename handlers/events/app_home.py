@@ -7,7 +7,7 @@ from typing import Any
 from bot.certification.certificates import current_certificate
 from bot.certification.messages import home_certificate
 from bot.core.calendar import calendar_for
-from bot.core.command_line import visible_to
+from bot.core.command_line import help_keys
 from bot.core.db.models import Workspace
 from bot.core.deps import deps_of
 from bot.core.localtime import local_today
@@ -38,7 +38,7 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], client: Any, conte
             )
             certificate = home_certificate(deps.renderer, request.locale, current_certificate(session, member.id))
             wellbeing = wellbeing_home_blocks(deps.renderer, request.locale, *home_summary(session, member, now))
-        commands = [sub.name for sub in visible_to(member.role)]
+        commands = help_keys(member.role)
         view = home_view(
             deps.renderer,
             deps.library,

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Select, select
 
-from bot.core.command_line import parse, visible_to
+from bot.core.command_line import help_keys, parse
 from bot.core.db.models import Member, Role
 from bot.core.deps import deps_of
 from bot.core.errors import UserError
@@ -112,8 +112,7 @@ def answer_with_help(incoming: SlackRequest, event: dict[str, Any]) -> None:
     """Coachbot works through `/coach`, not chat: answer a written DM with what this person
     can do (once per message, however often Slack re-delivers it)."""
     role = incoming.member.role if incoming.member and incoming.member.active else None
-    names = [sub.name for sub in visible_to(role)]
-    message = incoming.render("help", commands=names, in_roster=role is not None)
+    message = incoming.render("help", commands=help_keys(role), in_roster=role is not None)
     channel = str(event.get("channel") or incoming.user_id)
     with incoming.deps.sessions.begin() as session:
         incoming.notifier.send(session, incoming.workspace_id, channel, message, f"dm-help:{channel}:{event.get('ts')}")
