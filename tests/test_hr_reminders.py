@@ -191,3 +191,48 @@ def test_start_up_warns_that_hr_reminders_go_by_dm(settings: Settings, caplog: p
     finally:
         runtime.stop()
     assert any("HR_CHANNEL is not set" in r.getMessage() and "by DM" in r.getMessage() for r in caplog.records)
+
+
+def test_the_weekly_digest_of_30_teams_fits_one_slack_message(with_channel: Playground) -> None:
+    world, monday = with_channel, date(2026, 3, 16)
+    with world.runtime.sessions.begin() as session:
+        for t in range(30):
+            team = Team(workspace_id="T0DEMO", name=f"华东大区第{t:02d}客户服务与售后支持组 R&D <二线>")
+            session.add(team)
+            session.flush()
+            for n in range(10):
+                agent = Member(
+                    workspace_id="T0DEMO",
+                    slack_id=f"UT{t:02d}{n:02d}",
+                    name=f"欧阳·{'长名字' * 4}{t:02d}{n:02d}",
+                    team=team,
+                    role=Role.AGENT,
+                    active=True,
+                    created_at=CREATED,
+                    updated_at=CREATED,
+                )
+                session.add(agent)
+                session.flush()
+                world.sim.add_user(agent.slack_id, agent.name)
+                until = monday + timedelta(days=10) if n % 2 else monday - timedelta(days=10)
+                session.add(
+                    Certificate(
+                        workspace_id="T0DEMO",
+                        number=f"CS26{t:02d}{n:03d}",
+                        member_id=agent.id,
+                        holder_name=agent.name,
+                        level="junior",
+                        issue_date=until - timedelta(days=365),
+                        valid_until=until,
+                        status=CertificateStatus.ACTIVE,
+                        created_at=CREATED,
+                    )
+                )
+    world.runtime.tick(morning(monday))
+    [digest] = posts_to(world, HR, "认证小结")  # the simulator refuses what Slack refuses
+    text = str(digest.blocks)
+    assert len(digest.blocks) <= MAX_BLOCKS
+    assert all(f"第{t:02d}客户服务" in text for t in range(30)) and "R&amp;D &lt;二线&gt;" in text
+    assert "30 天内到期：* 150" in text and "已过期：* 150" in text
+    reply = world.driver.command("UHR0001", "cert digest")
+    assert "认证小结" in reply.text and len(reply.messages[0]["blocks"]) <= MAX_BLOCKS

@@ -166,3 +166,16 @@ def test_compile_all_finds_every_template_and_a_broken_one_fails_at_start(tmp_pa
     (tmp_path / "broken.yaml.j2").write_text("text: {% if %}\n", encoding="utf-8")
     with pytest.raises(TemplateSyntaxError, match="Expected an expression"):
         Renderer(templates_dir=tmp_path).compile_all()
+
+
+def test_a_clipped_title_is_escaped_once_and_never_cut_inside_an_entity(renderer: Renderer) -> None:
+    from bot.core.render import clip
+
+    assert clip("R&D <二线>", 150) == "R&amp;D &lt;二线&gt;"
+    assert clip(renderer.t("en", "progress.title", teams="R&D"), 150).count("&amp;") == 1
+    cut = clip("x" * 146 + "&<>", 150)
+    assert len(cut) <= 150 and cut.endswith("x…")  # not "&am…"
+    message = renderer.message(
+        "lesson_card", "en", **(CONTEXTS["lesson_card"] | {"lesson": CONTEXTS["lesson_card"]["lesson"]})
+    )
+    assert "&amp;amp;" not in json.dumps(message.as_payload())

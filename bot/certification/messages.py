@@ -10,6 +10,7 @@ from bot.certification.certificates import AssessmentResult, TeamPage, display_s
 from bot.certification.exams import blueprint
 from bot.certification.models import Assessment, Certificate, ExamAttempt
 from bot.certification.reminders import DueReminder, TeamDigest, ToldStage
+from bot.core.block_budget import MAX_BLOCKS, pack_lines
 from bot.core.content.library import ContentLibrary
 from bot.core.i18n import Trusted
 from bot.core.render import Message, Renderer, bar
@@ -210,12 +211,7 @@ def hr_stage_messages(renderer: Renderer, locale: str, today: date, stage: str, 
     for row in rows:
         reminder = DueReminder(row.certificate, stage, (row.certificate.valid_until - today).days)
         hr_lines.append(hr_line(renderer, locale, reminder, row.team or "—"))
-    sections: list[str] = []
-    for line in hr_lines:
-        if sections and len(sections[-1]) + 1 + len(line) <= HR_SECTION_LIMIT:
-            sections[-1] += "\n" + line
-        else:
-            sections.append(str(line))
+    sections = pack_lines(hr_lines, max_sections=len(hr_lines), limit=HR_SECTION_LIMIT).sections
     parts = [sections[i : i + HR_SECTIONS_PER_PART] for i in range(0, len(sections), HR_SECTIONS_PER_PART)]
     title = renderer.t(
         locale,
@@ -229,7 +225,7 @@ def hr_stage_messages(renderer: Renderer, locale: str, today: date, stage: str, 
             "cert_hr_reminders",
             locale,
             title=title,
-            sections=[Trusted(text) for text in part],
+            sections=part,
             part=renderer.t(locale, "cert.reminder.hr_part", part=number, parts=len(parts)) if len(parts) > 1 else "",
         )
         for number, part in enumerate(parts, start=1)
@@ -261,13 +257,21 @@ def digest_message(renderer: Renderer, locale: str, teams: list[TeamDigest], tod
                 details.append(
                     t(locale, "cert.digest.names", label=f"{d.team} · {t(locale, 'cert.digest.' + label)}", names=names)
                 )
+    # Header, totals, divider and a closing note leave the rest of Slack's 50 blocks for the
+    # lists, however many teams there are: teams first, then as many names as still fit.
+    shown = team_lines if any(totals.values()) else []
+    room = MAX_BLOCKS - 4
+    team_part = pack_lines(shown, max_sections=room // 2)
+    detail_part = pack_lines(details, max_sections=room - len(team_part.sections))
+    left_out = team_part.left_out + detail_part.left_out
     return renderer.message(
         "cert_digest",
         locale,
         title=t(locale, "cert.digest.title", date=today.isoformat()),
         totals=t(locale, "cert.digest.totals", **totals),
-        teams=team_lines if any(totals.values()) else [],
-        details=details,
+        teams=team_part.sections,
+        details=detail_part.sections,
+        more=t(locale, "cert.digest.more", count=left_out) if left_out else "",
     )
 
 

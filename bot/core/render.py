@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
+from bot.core.block_budget import MAX_BLOCKS
 from bot.core.content.library import CONTENT_DIR, parse_yaml
 from bot.core.i18n import Catalog, Trusted, slack_escape
 
@@ -56,6 +57,19 @@ def _finalize(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
+_ENTITY_TAIL = re.compile(r"&[a-z]{0,4}$")
+
+
+def clip(value: object, limit: int) -> Trusted:
+    """At most ``limit`` characters of Slack text, escaped once: a trusted string stays
+    trusted (a plain slice would not, and would be escaped again), and an entity such as
+    ``&amp;`` is never cut in half."""
+    text = value if isinstance(value, Trusted) else slack_escape(value)
+    if len(text) <= limit:
+        return Trusted(text)
+    return Trusted(_ENTITY_TAIL.sub("", text[: limit - 1]) + "…")
+
+
 def lines(*parts: object, sep: str = "\n") -> Trusted:
     """Join pieces into one mrkdwn text, escaping the ones that are not already trusted."""
     return Trusted(sep.join(slack_escape(part) for part in parts if part is not None and part != ""))
@@ -84,6 +98,7 @@ def _environment(templates_dir: Path) -> Environment:
     )
     env.globals["lines"] = lines
     env.filters["bar"] = bar
+    env.filters["clip"] = clip
     env.filters["percent"] = percent
     return env
 
@@ -142,6 +157,8 @@ class Renderer:
         name = template_name
         document = self._load(name, locale, context)
         blocks = [block for block in document.get("blocks") or [] if block]
+        if len(blocks) > MAX_BLOCKS:  # Slack answers invalid_blocks: a builder forgot its budget
+            raise RenderError(f"template {name}: {len(blocks)} blocks, Slack allows {MAX_BLOCKS} in a message")
         for block in blocks:
             parsed = Block.parse(block)
             if parsed is None:

@@ -25,6 +25,11 @@ from bot.sim.server import JSONDict, SimMessage, SlackSimulator
 _SLACK_LINK = re.compile(r"<(?:[@#!][^<>\s]*|https?://[^<>\s]*)>")
 
 
+# How long a command or a click waits for the app's answer on its response_url. The wait
+# ends as soon as the answer comes; a loaded test machine may need more than a second or two.
+WAIT = 5.0
+
+
 def as_slack_sends_it(text: str) -> str:
     """Escape ``&``, ``<`` and ``>`` in typed text as Slack does before sending a command."""
     parts, last = [], 0
@@ -148,7 +153,7 @@ class SlackDriver:
         *,
         command: str = "/coach",
         channel_id: str = "CGENERAL",
-        wait: float = 2.0,
+        wait: float = WAIT,
         **post_options: Any,
     ) -> Reply:
         response_url = self.sim.new_response_url()
@@ -183,7 +188,7 @@ class SlackDriver:
         value: str | None = None,
         *,
         state: JSONDict | None = None,
-        wait: float = 2.0,
+        wait: float = WAIT,
         element: JSONDict | None = None,
         **post_options: Any,
     ) -> Reply:
@@ -212,7 +217,7 @@ class SlackDriver:
         )
 
     def select(
-        self, user_id: str, message: SimMessage | JSONDict, action_id: str, value: str, *, wait: float = 2.0
+        self, user_id: str, message: SimMessage | JSONDict, action_id: str, value: str, *, wait: float = WAIT
     ) -> Reply:
         """Choose the option with ``value`` in a message's static_select, as Slack reports it."""
         if isinstance(message, SimMessage):
