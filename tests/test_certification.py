@@ -453,7 +453,13 @@ CERT_CONTEXTS: dict[str, dict[str, object]] = {
     },
     "cert_reminder": {"text": "expires soon", "fallback": "expires", "certificate_id": 5},
     "cert_hr_reminders": {"title": "Reminders · T-7: 2", "sections": ["line 1\nline 2"], "part": "Part 1 of 2"},
-    "cert_digest": {"title": "Digest", "totals": "1 · 2 · 3", "teams": ["team line"], "details": ["detail"]},
+    "cert_digest": {
+        "title": "Digest",
+        "totals": "1 · 2 · 3",
+        "teams": ["team line"],
+        "details": ["detail"],
+        "more": "…and 3 more",
+    },
     "cert_assess_modal": {
         "member_id": 2,
         "name": "王芳",

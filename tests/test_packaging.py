@@ -4,6 +4,7 @@ locales, calendar, migrations and manifest, and runs from outside the source tre
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -18,7 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel, built from the source tree and unpacked as pip would install it."""
     out = tmp_path_factory.mktemp("wheel")
-    command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(ROOT)]
+    source = out / "source"  # a clean copy: setuptools' build/ in the tree could leak stale files
+    for package in ("bot", "handlers", "jobs", "content"):
+        shutil.copytree(ROOT / package, source / package, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    command = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", str(out), str(source)]
     built = subprocess.run(command, check=False, capture_output=True, text=True, cwd=out)
     assert built.returncode == 0, built.stderr
     [wheel] = out.glob("coachbot-*.whl")

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from bot.app.playground import Playground
 from bot.core.command_line import parse
 from bot.core.content.loader import content_library
-from bot.core.db.models import AuditEntry, OutboxMessage
+from bot.core.db.models import AuditEntry, Member, OutboxMessage, Team
 from bot.core.errors import UserError
 from bot.polls.arguments import MAX_OPTIONS, parse_mention, parse_poll_args, poll_action
 from bot.polls.models import JudgeScore, PollStatus, PracticalScore, QuickPoll, QuickVote, ScoringPoll
@@ -263,9 +263,38 @@ def test_the_lead_closes_early_and_only_the_lead_may(playground: Playground, clo
     assert "已结束" in closed.text
     playground.deliver()
     results = next(text_of(m) for m in playground.sim.messages_for("ULEAD01") if "实操考核结果" in m.text)
-    assert "评委 1：80" in results and "评委 2：60" in results and "声音太小" in results
-    assert "张伟" not in results and "刘洋" not in results  # anonymous judges
+    assert "• 80" in results and "• 60" in results and "• 声音太小" in results
+    assert "张伟" not in results and "刘洋" not in results and "评委 1" not in results  # anonymous judges
+
+
+def test_anonymous_results_cannot_be_matched_to_the_invitation_order(playground: Playground, clock: Clock) -> None:
+    judges = ["UAGENT2", "UAGENT3", "UAGENT4", "UAGENT5", "UHR0001"]
+    start_scoring_poll(playground, judges, options=("anonymous",), minimum="5")
+    playground.deliver()
+    points = {"UAGENT2": "5", "UAGENT3": "9", "UAGENT4": "6", "UAGENT5": "8", "UHR0001": "7"}
+    for judge in judges:
+        score(playground, judge, points[judge], f"note from the judge scoring {points[judge]}")
+        card = text_of(status_card(playground))
+        assert not any(name in card for name in ("张伟", "刘洋", "陈静", "Alex Chen", "赵敏"))  # counts only
+    playground.driver.click("ULEAD01", status_card(playground), "score_close")
+    playground.deliver()
+    results = next(text_of(m) for m in playground.sim.messages_for("ULEAD01") if "实操考核结果" in m.text)
+    totals = [int(line[2:]) for line in results.splitlines() if line.startswith("• ") and line[2:].isdigit()]
+    assert totals == [90, 80, 70, 60, 50]  # by score, not by who was invited first
+    assert "评委 1" not in results and "张伟" not in results
     assert not [m for m in playground.sim.messages_for("UAGENT1") if "实操考核结果" in m.text]  # not shared
+
+
+def test_a_lead_scores_only_the_people_of_a_team_they_lead(playground: Playground, clock: Clock) -> None:
+    with playground.runtime.sessions.begin() as session:
+        outsider = session.scalar(select(Member).where(Member.slack_id == "UAGENT4"))
+        assert outsider is not None
+        outsider.team = Team(workspace_id="T0DEMO", name="售后二组")
+    refused = start_scoring_poll(playground, ["UAGENT2"], agent="UAGENT4")
+    assert refused.json["response_action"] == "errors"
+    assert "只能对你负责的团队成员" in refused.json["errors"]["agent"]
+    with playground.runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(ScoringPoll)) == 0
 
 
 def test_score_needs_a_mention_not_a_plain_name(playground: Playground) -> None:

@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session, aliased
 from bot.certification.models import Assessment, Certificate, CertificateStatus, ExamAttempt, ExamWindow
 from bot.certification.rules import CertificationLevel, certification_level, composite_score, rules
 from bot.core.audit import record
-from bot.core.db.models import Member, Role, Team
+from bot.core.db.models import Member, Role
 from bot.core.errors import UserError
+from bot.people.teams import acts_for, led_team_ids
 
 
 class DisplayStatus(StrEnum):
@@ -197,14 +198,7 @@ def _issue(
 def can_view(viewer: Member, holder: Member, session: Session) -> bool:
     if viewer.id == holder.id or viewer.role in (Role.HR, Role.ADMIN):
         return True
-    return viewer.role == Role.LEAD and holder.team_id is not None and holder.team_id in lead_team_ids(session, viewer)
-
-
-def lead_team_ids(session: Session, lead: Member) -> set[int]:
-    ids = set(session.scalars(select(Team.id).where(Team.lead_id == lead.id)))
-    if lead.team_id is not None and lead.role == Role.LEAD:
-        ids.add(lead.team_id)
-    return ids
+    return viewer.role == Role.LEAD and holder.team_id is not None and holder.team_id in led_team_ids(session, viewer)
 
 
 def require_assessor(session: Session, assessor: Member, holder: Member) -> None:
@@ -212,7 +206,7 @@ def require_assessor(session: Session, assessor: Member, holder: Member) -> None
         raise UserError("cert.errors.self_assessment")
     if assessor.role in (Role.HR, Role.ADMIN):
         return
-    if assessor.role == Role.LEAD and holder.team_id in lead_team_ids(session, assessor):
+    if acts_for(session, assessor, holder):
         return
     raise UserError("cert.errors.not_your_team")
 

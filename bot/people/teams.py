@@ -45,6 +45,24 @@ def lead_teams(session: Session, lead: Member) -> list[Team]:
     return teams
 
 
+def led_team_ids(session: Session, lead: Member) -> set[int]:
+    """The ids of the teams ``lead`` leads (none for someone who leads no team)."""
+    try:
+        return {team.id for team in lead_teams(session, lead)} if lead.role == Role.LEAD else set()
+    except UserError:
+        return set()
+
+
+def acts_for(session: Session, actor: Member, member: Member) -> bool:
+    """Who may score, assess, open an exam for or grade ``member``: HR and admins anyone,
+    a lead the people of the teams they lead; nobody themselves."""
+    if actor.id == member.id:
+        return False
+    if sees_every_team(actor):
+        return True
+    return member.team_id is not None and member.team_id in led_team_ids(session, actor)
+
+
 def comparable(name: str) -> str:
     """A team name as typed or stored, for matching: width folded, spaces collapsed, any case."""
     return " ".join(fold_width(name).split()).casefold()

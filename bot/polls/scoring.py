@@ -22,6 +22,7 @@ from bot.core.db.models import Member, Role
 from bot.core.errors import UserError
 from bot.core.slack_text import parse_count
 from bot.people.members import find_member
+from bot.people.teams import acts_for
 from bot.polls.arguments import deadline_from_picker
 from bot.polls.models import JudgeScore, PollStatus, PracticalScore, ScoringPoll
 
@@ -131,13 +132,19 @@ def parse_setup(
 
 
 def check_setup(
-    setup: ScoringSetup, library: ContentLibrary, session: Session, workspace_id: str
+    setup: ScoringSetup, library: ContentLibrary, session: Session, creator: Member
 ) -> dict[str, UserError]:
-    """Field (block id) -> what is wrong; empty when the poll can be created."""
+    """Field (block id) -> what is wrong; empty when the poll can be created. A lead scores
+    only the people of the teams they lead (the score pre-fills their assessment)."""
     errors: dict[str, UserError] = {}
+    workspace_id = creator.workspace_id
     agent = find_member(session, workspace_id, setup.agent) if setup.agent else None
     if agent is None or not agent.active:
         errors["agent"] = UserError("scoring.errors.agent_not_in_roster")
+    elif agent.id == creator.id:
+        errors["agent"] = UserError("cert.errors.self_assessment")
+    elif not acts_for(session, creator, agent):
+        errors["agent"] = UserError("cert.errors.not_your_team")
     if setup.agent in setup.judges:
         errors["judges"] = UserError("scoring.errors.self_judging")
     elif not setup.judges:

@@ -19,6 +19,7 @@ from bot.polls.scoring import (
     DEFAULT_RUBRIC,
     DISAGREEMENT_POINTS,
     SCALES,
+    JudgeTotal,
     ScoringResults,
     judges_of,
 )
@@ -95,12 +96,15 @@ def score_status(renderer: Renderer, session: Session, poll: ScoringPoll, locale
     )
 
 
-def _judge_labels(results: ScoringResults, people: dict[str, Member], renderer: Renderer, locale: str) -> list[str]:
+def _judge_rows(
+    results: ScoringResults, people: dict[str, Member], renderer: Renderer, locale: str
+) -> list[tuple[str, JudgeTotal]]:
+    """(label, judge) pairs. Anonymous polls: no names and no numbers, in order of total, so
+    nothing links a row to the invitation order on the lead's status card."""
     if results.poll.anonymous:
-        return [
-            renderer.t(locale, "scoring.results.anonymous_judge", number=n) for n in range(1, len(results.judges) + 1)
-        ]
-    return [display_name(people, judge.judge) for judge in results.judges]
+        ranked = sorted(results.judges, key=lambda judge: (-judge.total, judge.comment or ""))
+        return [("", judge) for judge in ranked]
+    return [(display_name(people, judge.judge), judge) for judge in results.judges]
 
 
 def scoring_results(
@@ -109,10 +113,12 @@ def scoring_results(
     poll = results.poll
     rubric = library.rubric(poll.rubric_id)
     people = people_by_id(session, poll.workspace_id, [j.judge for j in results.judges] + [poll.agent_slack])
-    labels = _judge_labels(results, people, renderer, locale)
+    rows = _judge_rows(results, people, renderer, locale)
     judge_rows = [
         renderer.t(locale, "scoring.results.judge_row", judge=label, total=f"{judge.total:g}")
-        for label, judge in zip(labels, results.judges, strict=True)
+        if label
+        else renderer.t(locale, "scoring.results.anonymous_row", total=f"{judge.total:g}")
+        for label, judge in rows
     ]
     titles = {criterion.id: criterion.title.get(locale) for criterion in rubric.criteria}
     criterion_rows = [
@@ -128,11 +134,13 @@ def scoring_results(
     ]
     comments = [
         renderer.t(locale, "scoring.results.comment_row", judge=label, comment=judge.comment[:MAX_COMMENT_SHOWN])
-        for label, judge in zip(labels, results.judges, strict=True)
+        if label
+        else renderer.t(locale, "scoring.results.anonymous_comment", comment=judge.comment[:MAX_COMMENT_SHOWN])
+        for label, judge in rows
         if judge.comment
     ]
     if poll.anonymous:
-        comments.sort()  # listed in a neutral order, not the judges' order above
+        comments.sort()  # a neutral order: neither the invitation order nor the order of the totals
     return renderer.message(
         "score_results",
         locale,
@@ -155,10 +163,7 @@ def results_chart(
     rubric = library.rubric(poll.rubric_id)
     titles = {criterion.id: criterion.title for criterion in rubric.criteria}
     return scoring_chart_png(
-        judges=[
-            (str(label), judge.total)
-            for label, judge in zip(_judge_labels(results, people, renderer, locale), results.judges, strict=True)
-        ],
+        judges=[(label, judge.total) for label, judge in _judge_rows(results, people, renderer, locale)],
         criteria=[(titles[c.criterion_id].get(locale), titles[c.criterion_id].en, c.percent) for c in results.criteria],
         mean=results.mean or 0.0,
         labels={

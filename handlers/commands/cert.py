@@ -8,7 +8,6 @@ from bot.certification.certificates import (
     current_certificate,
     history,
     latest_assessment,
-    lead_team_ids,
 )
 from bot.certification.messages import cert_card, digest_message, team_message
 from bot.certification.register import export_register
@@ -19,7 +18,7 @@ from bot.core.errors import UserError
 from bot.core.localtime import local_today
 from bot.people.members import find_member
 from bot.people.messages import team_picker
-from bot.people.teams import TeamScope
+from bot.people.teams import TeamScope, led_team_ids
 from handlers.commands import cert_assess
 from handlers.request import SlackRequest
 
@@ -97,7 +96,7 @@ def export(request: SlackRequest) -> None:
     """Leads get their team's rows, HR and admins everything; the file goes to the requester's DM."""
     viewer = request.member_or_refuse()
     with request.deps.sessions() as session:
-        teams = None if viewer.role in (Role.HR, Role.ADMIN) else lead_team_ids(session, viewer)
+        teams = None if viewer.role in (Role.HR, Role.ADMIN) else led_team_ids(session, viewer)
         data, rows = export_register(session, request.workspace_id, teams, today=request.today(), locale=request.locale)
     request.audit("cert.exported", rows=rows)
     request.ack()

@@ -79,7 +79,7 @@ def submit_score_setup(incoming: SlackRequest, view: dict[str, Any]) -> None:
             zone=member_zone(lead, incoming.workspace),
             now=notifier.now,
         )
-        errors = check_setup(setup, deps.library, session, incoming.workspace_id) | errors
+        errors = check_setup(setup, deps.library, session, lead) | errors
         if errors:
             raise FieldErrors(errors)
         poll = create_scoring_poll(session, incoming.workspace_id, lead, setup, notifier.now)
