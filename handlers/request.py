@@ -8,9 +8,11 @@ ack: a button's ack never waits for a query.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -18,11 +20,13 @@ from typing import Any
 
 from slack_sdk import WebClient
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from bot.core.audit import record
 from bot.core.db.models import Member, Role, Workspace
 from bot.core.deps import Deps
 from bot.core.errors import UserError
+from bot.core.events import first_delivery
 from bot.core.i18n import member_locale, resolve_locale
 from bot.core.localtime import local_today
 from bot.core.notify import Notifier
@@ -31,6 +35,27 @@ from bot.people.members import find_member, require_member, require_role
 from bot.people.workspaces import ensure_workspace
 
 log = logging.getLogger(__name__)
+
+
+class AlreadyHandled(Exception):
+    """The same Slack request came again (a resubmitted form, a replayed click or command):
+    its first delivery already did the work, so this one does nothing."""
+
+
+def delivery_key(body: dict[str, Any]) -> str | None:
+    """What identifies one delivery of a request: the submitted view's id and version, a
+    click's action_ts, a command's trigger id. Two real clicks have two keys; a repeat, one."""
+    if body.get("type") == "view_submission":
+        view = body.get("view") or {}
+        return f"view:{view.get('id')}:{view.get('hash')}" if view.get("id") else None
+    if body.get("type") == "block_actions":
+        actions = body.get("actions") or [{}]
+        stamp = actions[0].get("action_ts") if isinstance(actions[0], dict) else None
+        user = (body.get("user") or {}).get("id")
+        return f"click:{user}:{stamp}" if stamp and user else None
+    if body.get("command") and body.get("trigger_id"):
+        return f"command:{body['trigger_id']}"
+    return None
 
 
 @dataclass
@@ -44,6 +69,7 @@ class SlackRequest:
     _respond: Callable[..., Any] | None = None
     acked: bool = field(default=False)
     _client: WebClient | None = None
+    key: str | None = None  # this delivery (see delivery_key)
 
     @classmethod
     def from_body(
@@ -63,6 +89,7 @@ class SlackRequest:
             _ack=ack,
             _respond=respond,
             _client=client,
+            key=delivery_key(body),
         )
 
     @classmethod
@@ -70,6 +97,16 @@ class SlackRequest:
         request = cls(deps, workspace_id, user_id, **extra)
         request.member  # noqa: B018 - read now, while the caller expects the database
         return request
+
+    @contextmanager
+    def once(self) -> Iterator[Session]:
+        """The request's write transaction, done once per delivery: the delivery's key is
+        claimed in the same transaction as the change, so a repeat finds it and stops
+        (:class:`AlreadyHandled`), and a failure or a crash leaves no claim behind."""
+        with self.deps.sessions.begin() as session:
+            if self.key and not first_delivery(session, _short(self.key), self.workspace_id, self.deps.now()):
+                raise AlreadyHandled(self.key)
+            yield session
 
     @cached_property
     def _asker(self) -> tuple[Member | None, Workspace, str]:
@@ -187,6 +224,11 @@ class SlackRequest:
             return self.locale
         except Exception:  # the database that failed the request may fail this too
             return resolve_locale(self.deps.settings.locale)
+
+
+def _short(key: str) -> str:
+    """Keys fit the processed-events table (64 characters) whatever Slack's ids look like."""
+    return key if len(key) <= 64 else "h:" + hashlib.sha256(key.encode()).hexdigest()[:60]
 
 
 def team_of(body: dict[str, Any]) -> str:

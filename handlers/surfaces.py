@@ -23,7 +23,7 @@ from concurrent.futures import Future
 from typing import Any
 
 from bot.core.errors import FieldErrors, UserError
-from handlers.request import SlackRequest
+from handlers.request import AlreadyHandled, SlackRequest
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +57,8 @@ def modal(listener: Listener) -> Listener:
         view: dict[str, Any] = kwargs.get("view") or (kwargs.get("body") or {}).get("view") or {}
         try:
             _with_asker(listener, kwargs)
+        except AlreadyHandled:
+            pass  # the form was handled on its first submission; this closes it
         except FieldErrors as errors:
             _show_in_form(incoming, view, {block: incoming.error_text(e) for block, e in errors.errors.items()})
         except UserError as error:
@@ -136,6 +138,8 @@ def _log_failure(future: Future[None]) -> None:
 def _run(request: SlackRequest, work: Callable[[], None]) -> None:
     try:
         work()
+    except AlreadyHandled:
+        log.info("a repeated delivery of %s was dropped", request.key)
     except UserError as error:
         request.fail(error)
     except Exception as exc:

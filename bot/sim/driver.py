@@ -102,6 +102,7 @@ class SlackDriver:
         self.verifier = SignatureVerifier(signing_secret)
         self.sim = sim
         self.team_id = team_id or sim.team_id
+        self.last_request: tuple[str, str] = ("", "")
 
     # ----- transport -------------------------------------------------------------------
     def post(
@@ -113,6 +114,7 @@ class SlackDriver:
         signed: bool = True,
         timestamp: int | None = None,
     ) -> tuple[int, str]:
+        self.last_request = (body, content_type)
         stamp = str(timestamp if timestamp is not None else int(time.time()))
         request_headers = {"Content-Type": content_type, **(headers or {})}
         if signed:
@@ -126,6 +128,13 @@ class SlackDriver:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
+
+    def replay(self, *, later: int = 2) -> tuple[int, str]:
+        """Send the last request's body again, signed ``later`` seconds on: what Slack does
+        when a form is submitted again after a slow answer, or a command or click reaches us
+        twice. (The same signature twice is refused as a replay attack.)"""
+        body, content_type = self.last_request
+        return self.post(body, content_type, timestamp=int(time.time()) + later)
 
     def get(self, path: str, *, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
         """A browser visiting the app (OAuth install pages): status, headers, body."""

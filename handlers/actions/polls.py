@@ -39,9 +39,9 @@ def _number(action: dict[str, Any]) -> int:
 
 
 def cast_vote(incoming: SlackRequest, action: dict[str, Any]) -> None:
-    deps, poll_id = incoming.deps, _number(action)
+    poll_id = _number(action)
     option = str(action.get("value") or "").partition(":")[2]
-    with deps.sessions.begin() as session:
+    with incoming.once() as session:
         notifier = incoming.notifier
         chosen = parse_count(option, maximum=99)
         chosen = -1 if chosen is None else chosen

@@ -43,7 +43,7 @@ def run(request: SlackRequest, invocation: Invocation) -> None:
         usage = lines(request.t(error.key, **error.params), request.t("polls.usage"))
         request.reply(request.render("error", text=usage))
         return
-    with deps.sessions.begin() as session:
+    with request.once() as session:
         poll = create_quick_poll(
             session, workspace_id=request.workspace_id, creator=request.user_id, channel=request.channel_id,
             spec=spec, locale=request.locale, now=deps.now(),

@@ -25,7 +25,7 @@ def run(incoming: SlackRequest, invocation: Invocation) -> None:
     elif word == "config":
         configure(incoming, member, invocation.args[1:])
     else:
-        with incoming.deps.sessions.begin() as session:
+        with incoming.once() as session:
             created = use_cases.ask_for_support(session, incoming.notifier, member, " ".join(invocation.args))
             reply = incoming.render(
                 "support_requested",

@@ -53,7 +53,7 @@ def submit_poll(incoming: SlackRequest, view: dict[str, Any]) -> None:
         raise error.on("until_date") from None
     flags = _checked(view, "settings")
     spec = PollSpec(question, cleaned, "anonymous" in flags, "multi" in flags, "hidden" in flags, deadline)
-    with incoming.deps.sessions.begin() as session:
+    with incoming.once() as session:
         poll = create_quick_poll(
             session, workspace_id=incoming.workspace_id, creator=incoming.user_id,
             channel=str(view.get("private_metadata") or ""), spec=spec, locale=incoming.locale, now=notifier.now,
@@ -65,7 +65,7 @@ def submit_score_setup(incoming: SlackRequest, view: dict[str, Any]) -> None:
     lead, deps, notifier = incoming.member_or_refuse(), incoming.deps, incoming.notifier
     if lead.role not in (Role.LEAD, Role.HR, Role.ADMIN):
         raise UserError("errors.role_required", block="agent", roles="hr, lead")
-    with deps.sessions.begin() as session:
+    with incoming.once() as session:
         setup, errors = parse_setup(
             agent=_element(view, "agent", "agent").get("selected_user"),
             judges=list(_element(view, "judges", "judges").get("selected_users") or []),
@@ -99,7 +99,7 @@ def submit_score_setup(incoming: SlackRequest, view: dict[str, Any]) -> None:
 def submit_score(incoming: SlackRequest, view: dict[str, Any]) -> None:
     deps, notifier = incoming.deps, incoming.notifier
     metadata = str(view.get("private_metadata") or "")
-    with deps.sessions.begin() as session:
+    with incoming.once() as session:
         try:
             poll = find_scoring_poll(session, incoming.workspace_id, parse_id(metadata) or 0)
         except UserError as error:

@@ -44,7 +44,7 @@ def submit_checkin(incoming: SlackRequest, view: dict[str, Any]) -> None:
     if answer is None:
         raise _refuse(errors)
     prompt = str(view.get("private_metadata") or "")
-    with incoming.deps.sessions.begin() as session:
+    with incoming.once() as session:
         use_cases.submit_checkin(session, incoming.notifier, member, answer, parse_id(prompt))
 
 
