@@ -79,6 +79,8 @@ class SlackRequest:
         event = body.get("event") or {}
         team = team_of(body)
         user = body.get("user_id") or (body.get("user") or {}).get("id") or event.get("user")
+        if isinstance(user, dict):  # user_change and team_join carry the whole user object
+            user = user.get("id")
         channel = body.get("channel_id") or (body.get("channel") or {}).get("id") or event.get("channel")
         return cls(
             deps,

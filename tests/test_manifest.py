@@ -35,6 +35,7 @@ EVENT_SUBSCRIPTIONS = {
     "message": ("message.im", {"im:history"}),
     "app_uninstalled": ("app_uninstalled", set()),
     "tokens_revoked": ("tokens_revoked", set()),
+    "user_change": ("user_change", {"users:read"}),
 }
 
 

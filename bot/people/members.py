@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.core.db.models import Member, Role
+from bot.core.audit import record
+from bot.core.db.models import Member, OutboxMessage, OutboxStatus, Role
 from bot.core.errors import UserError
 
 
@@ -29,3 +32,30 @@ def require_role(member: Member, roles: Iterable[Role]) -> None:
         return
     names = ", ".join(sorted(role.value for role in allowed))
     raise UserError("errors.role_required", roles=names)
+
+
+def apply_slack_profile(session: Session, member: Member, profile: dict[str, Any], now: datetime) -> None:
+    """What Slack says of a member (users.info, user_change): their timezone and language,
+    and whether their account still exists. A deactivated account is taken off every list
+    and its queued messages are cancelled: nothing more is sent to someone who left."""
+    member.slack_tz = profile.get("tz") or member.slack_tz
+    member.slack_locale = profile.get("locale") or member.slack_locale
+    if profile.get("deleted") and member.active:
+        member.active, member.updated_at = False, now
+        session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.workspace_id == member.workspace_id,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.payload["channel"].as_string() == member.slack_id,
+            )
+            .values(status=OutboxStatus.FAILED, last_error="account_inactive", claimed_until=None)
+        )
+        record(
+            session,
+            workspace_id=member.workspace_id,
+            actor="slack",
+            action="member.deactivated_in_slack",
+            now=now,
+            subject=member.slack_id,
+        )

@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt import Ack, App
 
+from bot.people.members import apply_slack_profile, find_member
 from bot.people.uninstall import forget_install
 from handlers.request import SlackRequest
 from handlers.surfaces import event
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 def register(app: App) -> None:
     app.event("app_uninstalled")(event(uninstalled))
     app.event("tokens_revoked")(event(tokens_revoked))
+    app.event("user_change")(event(user_changed))
 
 
 def register_fallbacks(app: App) -> None:
@@ -35,6 +37,16 @@ def uninstalled(incoming: SlackRequest) -> None:
 def tokens_revoked(incoming: SlackRequest, event: dict[str, Any]) -> None:
     if (event.get("tokens") or {}).get("bot"):  # a user's token alone is nothing Coachbot holds
         _forget(incoming, "tokens_revoked")
+
+
+def user_changed(incoming: SlackRequest, event: dict[str, Any]) -> None:
+    """A member's profile changed in Slack: new timezone or language, or the account was
+    deactivated (then nothing more is sent to them). People outside the roster are ignored."""
+    user = event.get("user") or {}
+    with incoming.deps.sessions.begin() as session:
+        member = find_member(session, incoming.workspace_id, str(user.get("id") or ""))
+        if member is not None:
+            apply_slack_profile(session, member, user, incoming.deps.now())
 
 
 def _forget(incoming: SlackRequest, reason: str) -> None:
