@@ -15,7 +15,7 @@ from bot.app.cli import app
 from bot.app.playground import Playground
 from bot.certification.certificates import record_assessment
 from bot.certification.exams import open_window
-from bot.core.db.models import Base, Member
+from bot.core.db.models import Base, Member, OutboxMessage
 from bot.people import privacy
 from bot.people.preferences import Preferences, save_preferences
 from bot.wellbeing import checkins, support
@@ -132,3 +132,21 @@ def test_every_eraser_reports_counts_by_kind(playground: Playground) -> None:
     assert removed["members"] == 1 and removed["checkins (anonymised)"] == 1
     assert removed["support_requests"] == 1 and removed["support_requests (supporter removed)"] == 1
     assert removed["lesson_deliveries"] == 1 and removed["quiz_items"] >= 1 and removed["pauses"] == 1
+
+
+def test_forget_blanks_the_person_out_of_messages_sent_to_others(
+    playground: Playground, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_polls import start_scoring_poll
+
+    start_scoring_poll(playground, ["UAGENT2", "UAGENT3"])  # about 王芳 (UAGENT1): judges and the lead hear of it
+    playground.deliver()
+    with playground.runtime.sessions() as session:
+        payloads = [json.dumps(m.payload, ensure_ascii=False) for m in session.scalars(select(OutboxMessage))]
+    assert any("王芳" in p for p in payloads), "the scenario names the person in messages to others"
+    monkeypatch.setenv("DATABASE_URL", playground.settings.database_url)
+    result = CliRunner().invoke(app, ["privacy", "forget", "UAGENT1", "--workspace", "T0DEMO", "--yes"])
+    assert result.exit_code == 0, result.output
+    with playground.runtime.sessions() as session:
+        left = [json.dumps(m.payload, ensure_ascii=False) for m in session.scalars(select(OutboxMessage))]
+    assert left and not [p for p in left if "王芳" in p or "UAGENT1" in p]

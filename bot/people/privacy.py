@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.certification.certificates import forget_certification_data
@@ -34,6 +34,7 @@ class Person:
     slack_id: str
     member_id: int | None  # None when only traces remain (outbox rows, audit entries)
     now: datetime
+    name: str | None = None  # as the roster had it, to redact from messages sent to others
 
 
 Eraser = Callable[[Session, Person], dict[str, int]]
@@ -90,11 +91,37 @@ def erase_wellbeing(session: Session, person: Person) -> dict[str, int]:
     }
 
 
+REDACTED = "—"
+
+
 def erase_outbox(session: Session, person: Person) -> dict[str, int]:
-    """Messages addressed to the person, sent or not: their texts are about them."""
+    """Messages addressed to the person, sent or not, are deleted (their texts are about
+    them); in messages to others (a poll, a score result, a notice to a lead) their name and
+    id are blanked out, so no payload anyone kept names them."""
     addressed = OutboxMessage.payload["channel"].as_string() == person.slack_id
     result = session.execute(delete(OutboxMessage).where(OutboxMessage.workspace_id == person.workspace_id, addressed))
-    return {"outbox": _count(result)}
+    needles = [person.slack_id, *([person.name] if person.name and len(person.name) > 1 else [])]
+    stored = cast(OutboxMessage.payload, String)  # JSON text, non-ASCII escaped or not by the driver
+    mentioning = or_(*(stored.contains(form) for n in needles for form in {_json_fragment(n), _json_ascii(n)}))
+    redacted = 0
+    for row in session.scalars(
+        select(OutboxMessage).where(OutboxMessage.workspace_id == person.workspace_id, mentioning)
+    ):
+        text = json.dumps(row.payload, ensure_ascii=False)
+        for needle in needles:
+            text = text.replace(_json_fragment(f"<@{needle}>"), REDACTED).replace(_json_fragment(needle), REDACTED)
+        row.payload = json.loads(text)
+        redacted += 1
+    return {"outbox": _count(result), "outbox (name removed)": redacted}
+
+
+def _json_ascii(text: str) -> str:
+    return json.dumps(text)[1:-1]
+
+
+def _json_fragment(text: str) -> str:
+    """``text`` as it appears inside a JSON string (quotes and backslashes escaped)."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
 def erase_audit(session: Session, person: Person) -> dict[str, int]:
@@ -152,10 +179,11 @@ ERASERS: list[Eraser] = [
 
 def forget_member(session: Session, workspace_id: str, slack_id: str, now: datetime) -> dict[str, int]:
     """Erase a person's personal data across every feature; returns what was removed."""
-    member_id = session.scalar(
-        select(Member.id).where(Member.workspace_id == workspace_id, Member.slack_id == slack_id)
-    )
-    person = Person(workspace_id, slack_id, member_id, now)
+    found = session.execute(
+        select(Member.id, Member.name).where(Member.workspace_id == workspace_id, Member.slack_id == slack_id)
+    ).first()
+    member_id, name = (found[0], found[1]) if found else (None, None)
+    person = Person(workspace_id, slack_id, member_id, now, name)
     removed: dict[str, int] = {}
     for eraser in ERASERS:
         for kind, count in eraser(session, person).items():
