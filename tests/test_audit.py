@@ -43,3 +43,14 @@ def test_views_and_changes_are_audited(playground: Playground) -> None:
             select(AuditEntry).where(AuditEntry.action == "roster.imported", AuditEntry.actor == "UADMIN1")
         )
         assert roster is not None and roster.detail["role_changes"] == ["UAGENT2: agent -> lead"]
+
+
+def test_opening_someones_scores_is_audited(playground: Playground) -> None:
+    from tests.test_polls import start_scoring_poll
+
+    start_scoring_poll(playground, ["UAGENT2"])
+    playground.driver.command("ULEAD01", "score status")
+    playground.driver.command("ULEAD01", "cert assess <@UAGENT1|a>")  # the form shows their scores
+    log = actions(playground)
+    assert ("ULEAD01", "cert.assessment_opened", "UAGENT1") in log
+    assert ("ULEAD01", "scoring.status_viewed", "UAGENT1") in log

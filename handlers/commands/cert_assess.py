@@ -31,6 +31,7 @@ def open_modal(request: SlackRequest, args: Sequence[str]) -> None:
         hints.append(request.t("cert.assess.from_poll", score=sources.practical))
     initial = {"theory": _plain(sources.theory), "practical": _plain(sources.practical), "daily": None}
     request.ack()
+    request.audit("cert.assessment_opened", subject=holder.slack_id)  # their exam and poll scores
     view = request.deps.renderer.view(
         "cert_assess_modal", request.locale, member_id=holder.id, name=holder.name, initial=initial, hints=hints
     )

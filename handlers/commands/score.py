@@ -28,9 +28,15 @@ def run(request: SlackRequest, invocation: Invocation) -> None:
         if len(invocation.args) == 1 and invocation.args[0].lower() in STATUS_WORDS:
             polls = open_polls_by(session, request.workspace_id, request.user_id)
             cards = [score_status(deps.renderer, session, poll, request.locale, zone) for poll in polls]
-            for card in cards or [request.render("notice", text=request.t("scoring.status_none"))]:
-                request.reply(card)
-            return
+            agents = ",".join(poll.agent_slack for poll in polls)[:200]
+        else:
+            cards, agents = None, ""
+    if cards is not None:
+        if agents:  # who has scored whom: personal data, looked at (recorded outside the read)
+            request.audit("scoring.status_viewed", subject=agents)
+        for card in cards or [request.render("notice", text=request.t("scoring.status_none"))]:
+            request.reply(card)
+        return
     try:
         agent = parse_mention(invocation.args)
     except UserError as error:
