@@ -85,6 +85,9 @@ def _environment(templates_dir: Path) -> Environment:
     env.globals["lines"] = lines
     env.filters["bar"] = bar
     env.filters["percent"] = percent
+    # An input's initial value is shown and sent back exactly as typed, never read as mrkdwn:
+    # escaped, "&" would come back as "&amp;" and be saved over the person's own text.
+    env.filters["verbatim"] = lambda value: Trusted(str(value))
     return env
 
 

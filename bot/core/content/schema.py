@@ -201,6 +201,7 @@ class ExamBlueprint(_Strict):
     title: Text
     duration_minutes: int = Field(ge=10)
     pass_mark: int = Field(ge=1)
+    questions_per_page: int = Field(default=5, ge=1, le=10)  # one modal page each; saved on "Next"
     single_choice: SingleChoiceSection
     short_answers: list[ShortAnswer] = Field(min_length=1)
 
