@@ -154,7 +154,8 @@ class Criterion(_Strict):
 class Rubric(_Strict):
     id: Id
     title: Text
-    criteria: list[Criterion] = Field(min_length=2)
+    # A judge's form is two blocks per criterion and Slack shows a modal of at most 100.
+    criteria: list[Criterion] = Field(min_length=2, max_length=40)
 
     @model_validator(mode="after")
     def _weights_sum_to_100(self) -> Rubric:
