@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from bot.core.job_runs import record_run
 from bot.core.metrics import JOB_DURATION, record_drain
-from jobs.certification import send_certification_reminders
+from jobs.certification import hand_in_overdue_exams, send_certification_reminders
 from jobs.context import JobContext
 from jobs.delivery_report import report_failed_deliveries
 from jobs.housekeeping import forget_old_events
@@ -35,6 +35,7 @@ JOBS: tuple[Job, ...] = (
     Job("lessons", dispatch_lessons),
     Job("lead_summaries", send_lead_summaries),
     Job("certification", send_certification_reminders),
+    Job("exams", hand_in_overdue_exams),
     Job("wellbeing", run_wellbeing_jobs),
     Job("polls", close_due_polls),
     Job("housekeeping", forget_old_events),

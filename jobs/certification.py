@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
+from bot.certification.exams import overdue_attempts
 from bot.certification.models import Certificate
 from bot.certification.reminders import DueReminder, due_reminders
-from bot.certification.use_cases import post_weekly_digest, remind, tell_hr
+from bot.certification.use_cases import hand_in_overdue, post_weekly_digest, remind, tell_hr
 from bot.core.db.models import Workspace
 from jobs.context import JobContext
 
@@ -44,6 +45,18 @@ def send_certification_reminders(ctx: JobContext) -> int:
             assert workspace is not None
             post_weekly_digest(session, ctx.notifier, workspace, _hr_channel(ctx, workspace))
     return sent
+
+
+def hand_in_overdue_exams(ctx: JobContext) -> int:
+    """Exams whose time ran out with the modal closed: what was saved is handed in, one
+    attempt per transaction (the attempt's status makes a second run find nothing)."""
+    with ctx.sessions() as session:
+        due = overdue_attempts(session, ctx.now)
+    handed_in = 0
+    for attempt_id in due:
+        with ctx.sessions.begin() as session:
+            handed_in += hand_in_overdue(session, ctx.notifier, attempt_id)
+    return handed_in
 
 
 def _hr_channel(ctx: JobContext, workspace: Workspace) -> str:

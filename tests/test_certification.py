@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from bot.app.cli import app
 from bot.app.playground import Playground
 from bot.certification.certificates import team_page
+from bot.certification.exams import ExamPage, exam_pages
 from bot.certification.models import Certificate, CertificateStatus
 from bot.certification.register import export_register, import_register
 from bot.certification.rules import CertificationLevel, certification_level, composite_score, parse_score
@@ -364,24 +365,35 @@ def test_theory_exam_from_window_to_graded_score(world: Playground) -> None:
     world.driver.command("UAGENT1", "exam")
     assert world.sim.wait_for(lambda: len(world.sim.opened_views) == 1)
     view = world.sim.opened_views[0]
-    radios = [b["block_id"] for b in view["blocks"] if b.get("block_id", "").startswith("q-")]
-    shorts = [b["block_id"] for b in view["blocks"] if b.get("block_id", "").startswith("s-")]
-    assert len(radios) == 20 and len(shorts) == 2 and len(view["blocks"]) <= 100
     missing = world.driver.submit("UAGENT1", view, {})
-    assert missing.json["response_action"] == "errors" and len(missing.json["errors"]) == 20
-    values = {
-        block: {
-            "choice": {"type": "radio_buttons", "selected_option": {"value": library.questions[block[2:]].answer[0]}}
+    assert missing.json["response_action"] == "errors" and len(missing.json["errors"]) == 5
+    radios: list[str] = []
+    while True:  # five pages: four of five single choices, then the two short answers
+        page = [b["block_id"] for b in view["blocks"] if b.get("block_id", "").startswith("q-")]
+        shorts = [b["block_id"] for b in view["blocks"] if b.get("block_id", "").startswith("s-")]
+        radios += page
+        assert len(view["blocks"]) <= 100
+        values = {
+            block: {
+                "choice": {
+                    "type": "radio_buttons",
+                    "selected_option": {"value": library.questions[block[2:]].answer[0]},
+                }
+            }
+            for block in page
         }
-        for block in radios[:-1]
-    }
-    last = library.questions[radios[-1][2:]]
-    wrong = next(o.id for o in last.options if o.id not in last.answer)
-    values[radios[-1]] = {"choice": {"type": "radio_buttons", "selected_option": {"value": wrong}}}
-    for block in shorts:
-        values[block] = {"text": {"type": "plain_text_input", "value": "先安抚情绪，再确认诉求，给出方案并跟进。"}}
-    handed_in = world.driver.submit("UAGENT1", view, values)
-    assert handed_in.json.get("response_action") is None
+        if len(radios) == 20 and page:
+            last = library.questions[radios[-1][2:]]
+            wrong = next(o.id for o in last.options if o.id not in last.answer)
+            values[radios[-1]] = {"choice": {"type": "radio_buttons", "selected_option": {"value": wrong}}}
+        for block in shorts:
+            values[block] = {"text": {"type": "plain_text_input", "value": "先安抚情绪，再确认诉求，给出方案并跟进。"}}
+        reply = world.driver.submit("UAGENT1", view, values)
+        if shorts:
+            break
+        view = {**reply.json["view"], "id": view.get("id")}
+    assert len(radios) == 20 and len(shorts) == 2
+    assert reply.json.get("response_action") is None
     world.deliver()
     assert dms(world, "UAGENT1", "单选题得分 38/40")
     to_grade = dms(world, "ULEAD01", "已交理论考试卷")[0]
@@ -425,8 +437,19 @@ def _sample_exam() -> dict[str, object]:
 
     library = content_library()
     exam = next(e for e in library.exams if e.id == "theory_standard")
-    singles = [q for q in library.questions.values() if q.kind.value == "single"][:20]
-    return {"attempt_id": 3, "exam": exam, "questions": singles, "shorts": exam.short_answers}
+    singles = [q.id for q in library.questions.values() if q.kind.value == "single"][:20]
+    last = exam_pages(exam, singles)[-1]
+    page = ExamPage(number=4, count=5, choices=list(enumerate(singles[:3], start=16)), shorts=last.shorts)
+    return {
+        "metadata": "3:4",
+        "exam": exam,
+        "page": page,
+        "questions": library.questions,
+        "answers": {singles[0]: "a"},
+        "short_answers": {exam.short_answers[0].id: "先安抚 & <b>"},
+        "question_count": 22,
+        "clock": "⏱ 14:30",
+    }
 
 
 # Sample contexts for tests/test_render.py (every template renders in both languages).
@@ -468,12 +491,14 @@ CERT_CONTEXTS: dict[str, dict[str, object]] = {
     },
     "exam_modal": _sample_exam(),
     "exam_grade_modal": {
-        "attempt_id": 3,
+        "metadata": "3:7",
         "name": "王芳",
         "choice_points": 38,
         "choice_total": 40,
-        "items": [{"short": s, "answer": "答案"} for s in _sample_exam()["shorts"]],
-    },  # type: ignore[attr-defined]
+        "items": [{"short": s, "answer": "答案", "points": "12.5"} for s in _sample_exam()["exam"].short_answers],  # type: ignore[attr-defined]
+        "previous": "answer 1: 12.5/30",
+        "last_reason": "missed a point",
+    },
     "exam_to_grade": {"text": "graded?", "attempt_id": 3},
 }
 CERT_VIEWS = {"cert_assess_modal", "exam_modal", "exam_grade_modal"}

@@ -27,6 +27,7 @@ SAMPLES = {
     "support": "support optout",
     "support_config": "support config timeout 30",
     "cert": "cert",
+    "cert_rubric": "cert rubric",
     "cert_team": "cert team 售后一组",
     "cert_export": "cert export",
     "cert_assess": "cert assess <@UAGENT2|b>",

@@ -224,8 +224,8 @@ def test_scores_that_are_not_numbers_or_off_the_scale_get_field_errors(playgroun
     answer = score(playground, "UAGENT5", points)
     assert answer.json["response_action"] == "errors"
     assert answer.json["errors"] == {
-        f"crit_{CRITERIA[0]}": "Enter a number from 0 to 10.",
-        f"crit_{CRITERIA[1]}": "The score must be between 0 and 10.",
+        f"crit_{CRITERIA[0]}": "Greeting and etiquette: enter a number from 0 to 10, like 8 or 7.5.",
+        f"crit_{CRITERIA[1]}": "Listening and empathy: the score must be between 0 and 10.",
     }
     with db(playground) as session:
         assert session.scalar(select(JudgeScore.scores).where(JudgeScore.judge_slack == "UAGENT5")) is None

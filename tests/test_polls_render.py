@@ -82,11 +82,13 @@ POLL_CONTEXTS: dict[str, dict[str, Any]] = {
         "poll_id": 3,
         "agent": HOSTILE,
         "rubric": RUBRIC,
+        "criteria": {c.id: LINE for c in RUBRIC.criteria},
         "scale_max": 10,
         "current": {RUBRIC.criteria[0].id: "7.5"},
         "comment": HOSTILE,
         "deadline_text": "2026-03-03 18:00",
     },
+    "rubric": {"fallback": HOSTILE, "intro": LINE, "sections": [{"title": LINE}, {"text": LINE}]},
     "score_status": {
         "poll": SCORING,
         "agent": HOSTILE,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from bot.certification.certificates import AssessmentResult, TeamPage, display_status
-from bot.certification.exams import blueprint
+from bot.certification.exams import ExamPage, blueprint, previous_points
 from bot.certification.models import Assessment, Certificate, ExamAttempt
 from bot.certification.reminders import DueReminder, TeamDigest, ToldStage
 from bot.core.block_budget import MAX_BLOCKS, pack_lines
@@ -300,37 +300,97 @@ def home_certificate(renderer: Renderer, locale: str, certificate: Certificate |
     return {"level": _level(renderer, locale, certificate.level), "valid_until": certificate.valid_until.isoformat()}
 
 
-def exam_modal(renderer: Renderer, library: ContentLibrary, locale: str, attempt: ExamAttempt) -> dict[str, Any]:
+def exam_modal(
+    renderer: Renderer, library: ContentLibrary, locale: str, attempt: ExamAttempt, page: ExamPage, clock: Trusted
+) -> dict[str, Any]:
+    """One page of the exam, saved answers filled in; ``clock`` is the deadline line every page shows."""
     exam = blueprint(library)
     return renderer.view(
         "exam_modal",
         locale,
-        attempt_id=attempt.id,
+        metadata=f"{attempt.id}:{attempt.revision}",
         exam=exam,
-        questions=[library.questions[q] for q in attempt.question_ids],
-        shorts=exam.short_answers,
+        page=page,
+        questions=library.questions,
+        answers=attempt.answers,
+        short_answers=attempt.short_answers,
+        question_count=len(attempt.question_ids) + len(exam.short_answers),
+        clock=clock,
     )
+
+
+def exam_clock(renderer: Renderer, locale: str, closes: str, minutes_left: int) -> Trusted:
+    return renderer.t(locale, "exam.clock", closes=closes, minutes=minutes_left)
 
 
 def exam_grade_modal(
     renderer: Renderer, library: ContentLibrary, locale: str, attempt: ExamAttempt, name: str
 ) -> dict[str, Any]:
+    """The grading form; on a graded attempt it shows the grade it would replace and asks why."""
     exam = blueprint(library)
-    items = [{"short": s, "answer": attempt.short_answers.get(s.id, "")} for s in exam.short_answers]
+    before = previous_points(attempt) if attempt.status == "graded" else {}
+    items = [
+        {
+            "short": s,
+            "answer": attempt.short_answers.get(s.id, ""),
+            "points": _score(before[s.id]) if s.id in before else None,
+        }
+        for s in exam.short_answers
+    ]
     total = exam.single_choice.count * exam.single_choice.points_each
+    previous = None
+    if attempt.status == "graded":
+        previous = renderer.t(
+            locale,
+            "exam.previous_grade",
+            points=" · ".join(
+                str(
+                    renderer.t(
+                        locale,
+                        "exam.previous_points",
+                        number=n,
+                        points=item["points"] or "—",
+                        maximum=item["short"].points,
+                    )
+                )
+                for n, item in enumerate(items, start=1)
+            ),
+            score=_score(attempt.theory_score),
+        )
     return renderer.view(
         "exam_grade_modal",
         locale,
-        attempt_id=attempt.id,
+        metadata=f"{attempt.id}:{attempt.revision}",
         name=name,
         choice_points=attempt.choice_points or 0,
         choice_total=total,
         items=items,
+        previous=previous,
+        last_reason=attempt.grader_note,
     )
 
 
 def exam_graded_message(renderer: Renderer, library: ContentLibrary, locale: str, score: Decimal) -> Message:
-    verdict = renderer.t(locale, "exam.pass" if score >= blueprint(library).pass_mark else "exam.fail")
     return renderer.message(
-        "notice", locale, text=renderer.t(locale, "exam.graded", score=_score(score), verdict=verdict)
+        "notice",
+        locale,
+        text=renderer.t(locale, "exam.graded", score=_score(score), verdict=_verdict(renderer, library, locale, score)),
     )
+
+
+def _verdict(renderer: Renderer, library: ContentLibrary, locale: str, score: Decimal) -> Trusted:
+    return renderer.t(locale, "exam.pass" if score >= blueprint(library).pass_mark else "exam.fail")
+
+
+def exam_regraded_message(
+    renderer: Renderer, library: ContentLibrary, locale: str, previous: Decimal, score: Decimal, reason: str
+) -> Message:
+    text = renderer.t(
+        locale,
+        "exam.regraded",
+        previous=_score(previous),
+        score=_score(score),
+        verdict=_verdict(renderer, library, locale, score),
+        reason=reason,
+    )
+    return renderer.message("notice", locale, text=text)

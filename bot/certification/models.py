@@ -113,6 +113,10 @@ class ExamAttempt(Base):
     short_points: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     theory_score: Mapped[Decimal | None] = mapped_column(SCORE)
     status: Mapped[str] = mapped_column(String(12), default="started")  # started | submitted | graded
-    grader_note: Mapped[str | None] = mapped_column(Text)
+    grader_note: Mapped[str | None] = mapped_column(Text)  # why it was last re-graded
+    # Bumped by every saved page and every grade: a form carries the revision it was built
+    # from, so a retried submission is recognised (and not saved twice) and a stale one refused.
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    closes_at: Mapped[datetime | None]  # the exam's duration from the first page, never past the window
     created_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]

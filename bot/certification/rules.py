@@ -51,14 +51,22 @@ def rules() -> CertificationRules:
 TWO_PLACES = Decimal("0.01")
 
 
-def parse_score(text: object, field: str) -> Decimal:
-    """A component score: a number from 0 to 100 with at most two decimals."""
+# What people type for a decimal point: "7,5" on many keyboards, full-width in Chinese input.
+_DECIMAL_POINTS = str.maketrans({",": ".", "，": ".", "．": ".", "。": "."})
+
+
+def parse_score(text: object, field: str, maximum: int | Decimal = 100) -> Decimal:
+    """A score from 0 to ``maximum`` with at most two decimals, so half points (12.5) count.
+
+    The one parser for every score a person types: the assessment form (0-100), the exam's
+    grading form (0 to a question's points) and a judge's form (0 to the poll's scale).
+    """
     try:
-        value = Decimal(str(text).strip())
+        value = Decimal(str(text).strip().translate(_DECIMAL_POINTS))
     except (InvalidOperation, ValueError):
-        raise UserError("cert.errors.not_a_number", field=field) from None
-    if not value.is_finite() or value < 0 or value > 100:
-        raise UserError("cert.errors.out_of_range", field=field)
+        raise UserError("cert.errors.not_a_number", field=field, maximum=maximum) from None
+    if not value.is_finite() or value < 0 or value > maximum:
+        raise UserError("cert.errors.out_of_range", field=field, maximum=maximum)
     if value != value.quantize(TWO_PLACES):
         raise UserError("cert.errors.too_precise", field=field)
     return value

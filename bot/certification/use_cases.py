@@ -29,6 +29,7 @@ from bot.certification.messages import (
     assessment_message,
     digest_message,
     exam_graded_message,
+    exam_regraded_message,
     hr_stage_messages,
     lead_reminder,
 )
@@ -123,45 +124,129 @@ def own_attempt(session: Session, member: Member, attempt_id: int) -> ExamAttemp
     return attempt
 
 
-def hand_in_exam(
+@dataclass(frozen=True)
+class ExamStep:
+    """Where an agent is in the exam: the page to show (None once handed in) and its clock."""
+
+    attempt: ExamAttempt
+    page: exams.ExamPage | None
+    closes: str  # the deadline in the agent's timezone, as every page shows it
+    minutes_left: int
+    result: exams.PageResult | None = None
+    submission: exams.Submission | None = None
+
+
+def _step(
+    session: Session, notifier: Notifier, member: Member, saved: exams.SavedPage | None, attempt: ExamAttempt
+) -> ExamStep:
+    workspace = session.get(Workspace, member.workspace_id)
+    assert workspace is not None
+    closes_at = exams.attempt_deadline(session, notifier.library, attempt)
+    closes = closes_at.astimezone(member_zone(member, workspace)).strftime("%H:%M")
+    left = max(0, int((closes_at - notifier.now).total_seconds() // 60))
+    result, submission = (saved.result, saved.submission) if saved else (None, None)
+    if submission is not None:
+        _handed_in(session, notifier, member, submission, closes)
+    page = exams.resume_page(exams.blueprint(notifier.library), attempt) if attempt.status == "started" else None
+    return ExamStep(attempt, page, closes, left, result, submission)
+
+
+def sit_exam(session: Session, notifier: Notifier, member: Member) -> ExamStep:
+    """`/coach exam`: the page where the agent left off, answers filled in; after the
+    deadline, what was saved before it is handed in instead."""
+    attempt = exams.start_attempt(session, notifier.library, member, notifier.now)
+    saved = None
+    if notifier.now >= exams.attempt_deadline(session, notifier.library, attempt):
+        submission = exams.hand_in(session, notifier.library, attempt, notifier.now, late=True)
+        saved = exams.SavedPage(exams.PageResult.LATE, attempt, submission)
+    return _step(session, notifier, member, saved, attempt)
+
+
+def save_exam_page(
     session: Session,
     notifier: Notifier,
     member: Member,
     attempt_id: int,
+    revision: int,
     answers: dict[str, str],
     shorts: dict[str, str],
-) -> exams.Submission:
-    """Hand in an attempt: the agent gets the choice score, whoever opened the window the grading."""
-    attempt = own_attempt(session, member, attempt_id)
-    result = exams.submit_attempt(session, notifier.library, member, attempt_id, answers, shorts, notifier.now)
+) -> ExamStep:
+    """ "Next" on a page: saved once, then the next page; the last page hands the exam in."""
+    saved = exams.save_page(session, notifier.library, member, attempt_id, revision, answers, shorts, notifier.now)
+    return _step(session, notifier, member, saved, saved.attempt)
+
+
+def hand_in_overdue(session: Session, notifier: Notifier, attempt_id: int) -> bool:
+    """A job's step: an attempt whose time ran out with nobody coming back is handed in
+    with what was saved, and the agent and grader are told as if it had been submitted."""
+    attempt = session.get(ExamAttempt, attempt_id)
+    member = session.get(Member, attempt.member_id) if attempt else None
+    if attempt is None or member is None or attempt.status != "started":
+        return False
+    if notifier.now < exams.attempt_deadline(session, notifier.library, attempt):
+        return False
+    submission = exams.hand_in(session, notifier.library, attempt, notifier.now, late=True)
+    _step(session, notifier, member, exams.SavedPage(exams.PageResult.LATE, attempt, submission), attempt)
+    return True
+
+
+def _handed_in(session: Session, notifier: Notifier, member: Member, result: exams.Submission, closes: str) -> None:
+    """The agent gets the choice score, whoever opened the window the grading."""
+    attempt = result.attempt
     points, total = result.choice_points, result.choice_total
-    notifier.notice(session, member, f"exam-submitted:{attempt_id}", "exam.submitted", points=points, total=total)
+    key = f"exam-submitted:{attempt.id}"
+    if result.late:
+        answered = len(attempt.answers) + len(attempt.short_answers)
+        questions = len(attempt.question_ids) + len(exams.blueprint(notifier.library).short_answers)
+        notifier.notice(
+            session, member, key, "exam.submitted_late",
+            closes=closes, answered=answered, questions=questions, points=points, total=total,
+        )  # fmt: skip
+    else:
+        notifier.notice(session, member, key, "exam.submitted", points=points, total=total)
     window = session.get(ExamWindow, attempt.window_id)
     grader = find_member(session, member.workspace_id, window.opened_by) if window else None
     if grader is not None:
         locale = notifier.locale_of(session, grader)
         text = notifier.renderer.t(locale, "exam.to_grade", name=member.name, points=points, total=total)
-        message = notifier.renderer.message("exam_to_grade", locale, text=text, attempt_id=attempt_id)
-        notifier.deliver(session, grader, message, f"exam-to-grade:{attempt_id}")
-    return result
+        message = notifier.renderer.message("exam_to_grade", locale, text=text, attempt_id=attempt.id)
+        notifier.deliver(session, grader, message, f"exam-to-grade:{attempt.id}")
 
 
 def grade_exam(
-    session: Session, notifier: Notifier, grader: Member, attempt_id: int, points: dict[str, int]
-) -> ExamAttempt:
-    """Grade the short answers; the agent hears the theory score."""
+    session: Session,
+    notifier: Notifier,
+    grader: Member,
+    attempt_id: int,
+    points: dict[str, Decimal],
+    *,
+    revision: int | None = None,
+    reason: str = "",
+) -> exams.Grade:
+    """Grade the short answers; the agent hears the theory score, and on a re-grade (which
+    needs a reason and is audited) the old and new score and why, once per re-grade."""
     attempt = session.get(ExamAttempt, attempt_id)
     holder = session.get(Member, attempt.member_id) if attempt else None
     if attempt is None or holder is None:
         raise UserError("exam.errors.not_submitted")
     require_assessor(session, grader, holder)
-    graded = exams.grade_attempt(session, notifier.library, attempt.id, grader.slack_id, points, notifier.now)
-    assert graded.theory_score is not None
-    message = exam_graded_message(
-        notifier.renderer, notifier.library, notifier.locale_of(session, holder), graded.theory_score
+    grade = exams.grade_attempt(
+        session, notifier.library, attempt.id, grader.slack_id, points, notifier.now, revision=revision, reason=reason
     )
-    notifier.deliver(session, holder, message, f"exam-graded:{attempt.id}")
-    return graded
+    graded = grade.attempt
+    assert graded.theory_score is not None
+    if grade.repeated:
+        return grade
+    locale = notifier.locale_of(session, holder)
+    if grade.previous is None:
+        message = exam_graded_message(notifier.renderer, notifier.library, locale, graded.theory_score)
+        notifier.deliver(session, holder, message, f"exam-graded:{attempt.id}")
+    else:
+        message = exam_regraded_message(
+            notifier.renderer, notifier.library, locale, grade.previous, graded.theory_score, graded.grader_note or ""
+        )
+        notifier.deliver(session, holder, message, f"exam-regraded:{attempt.id}:{graded.revision}")
+    return grade
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,7 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("support"),
     Subcommand("support", "config", frozenset({Role.HR})),
     Subcommand("cert"),
+    Subcommand("cert", "rubric"),
     Subcommand("cert", "team", LEADS_AND_HR),
     Subcommand("cert", "export", LEADS_AND_HR),
     Subcommand("cert", "assess", LEADS_AND_HR),

@@ -96,6 +96,9 @@ def _environment(templates_dir: Path) -> Environment:
         lstrip_blocks=True,
         autoescape=False,  # noqa: S701 - output is YAML, escaping is done by _finalize
     )
+    # An input's initial value is shown and sent back exactly as typed, never read as mrkdwn:
+    # escaped, "&" would come back as "&amp;" and be saved over the person's own text.
+    env.filters["verbatim"] = lambda value: Trusted(str(value))
     env.globals["lines"] = lines
     env.filters["bar"] = bar
     env.filters["clip"] = clip

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from bot.certification.rules import parse_score
 from bot.core.audit import record
 from bot.core.content.library import ContentLibrary
 from bot.core.content.schema import Rubric
@@ -238,22 +239,19 @@ def waiting_judges(session: Session, poll_id: int) -> list[str]:
 
 # ----- scoring ---------------------------------------------------------------------------
 def parse_scores(
-    rubric: Rubric, scale_max: int, raw: dict[str, str | None]
+    rubric: Rubric, scale_max: int, raw: dict[str, str | None], locale: str
 ) -> tuple[dict[str, float] | None, dict[str, UserError]]:
-    """Criterion id -> points; or criterion id -> what is wrong (non-numeric, out of the scale)."""
+    """Criterion id -> points; or criterion id -> what is wrong. Read by the one score
+    parser every form shares (half points and two decimals allowed, 0 to the scale)."""
     scores: dict[str, float] = {}
     errors: dict[str, UserError] = {}
     for criterion in rubric.criteria:
-        text = (raw.get(criterion.id) or "").strip().replace("，", ".").replace(",", ".")
         try:
-            value = float(text)
-        except ValueError:
-            errors[criterion.id] = UserError("scoring.errors.not_a_number", maximum=scale_max)
-            continue
-        if not 0 <= value <= scale_max or value != value:  # NaN fails every comparison
-            errors[criterion.id] = UserError("scoring.errors.out_of_range", maximum=scale_max)
-            continue
-        scores[criterion.id] = value
+            scores[criterion.id] = float(
+                parse_score(raw.get(criterion.id) or "", criterion.title.get(locale), scale_max)
+            )
+        except UserError as error:
+            errors[criterion.id] = error
     return (None, errors) if errors else (scores, {})
 
 

@@ -9,7 +9,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.core.content.library import ContentLibrary
+from bot.core.content.schema import Criterion, Rubric
 from bot.core.db.models import Member
+from bot.core.errors import UserError
+from bot.core.i18n import Trusted
 from bot.core.render import Message, Renderer
 from bot.polls.charts import scoring_chart_png
 from bot.polls.messages import deadline_text, people_by_id, reader
@@ -25,6 +28,78 @@ from bot.polls.scoring import (
 )
 
 MAX_COMMENT_SHOWN = 200
+# Slack refuses a section over 3,000 characters and a message over 50 blocks: a criterion
+# is one section, its band descriptions shortened (never cut inside an escape) to fit.
+SECTION_LIMIT = 2900
+MAX_BLOCKS = 50
+
+
+def _points(value: float) -> str:
+    return f"{round(value, 1):g}"
+
+
+def _fitted(renderer: Renderer, locale: str, key: str, budget: int, description: str, **params: object) -> Trusted:
+    """The catalog line with as much of ``description`` as fits ``budget`` once escaped."""
+    text, line = description, renderer.t(locale, key, description=description, **params)
+    while len(line) > budget and text:
+        text = text[: max(0, len(text) - (len(line) - budget) - 1)]
+        line = renderer.t(locale, key, description=text + "…", **params)
+    return line
+
+
+def criterion_text(renderer: Renderer, locale: str, criterion: Criterion, scale_max: int | None) -> Trusted:
+    """A criterion with every band's description: on a judge's form the bands in points of
+    the poll's scale, in the published rubric as a share of the criterion's points."""
+    budget = SECTION_LIMIT // (len(criterion.bands) + 1)
+    heading = renderer.t(locale, "scoring.rubric.criterion", title=criterion.title.get(locale), weight=criterion.weight)
+    bands = [
+        _fitted(
+            renderer,
+            locale,
+            "scoring.rubric.band_points" if scale_max else "scoring.rubric.band_percent",
+            budget,
+            band.description.get(locale),
+            label=band.label.get(locale),
+            points=_points(band.min_percent * scale_max / 100) if scale_max else "",
+            percent=band.min_percent,
+        )
+        for band in criterion.bands
+    ]
+    return Trusted("\n".join([str(heading)[:budget], *map(str, bands)]))
+
+
+def rubric_messages(renderer: Renderer, library: ContentLibrary, locale: str, rubric_id: str | None) -> list[Message]:
+    """The published rubrics (or one), as few ephemeral messages as Slack's limits allow."""
+    rubrics: list[Rubric] = list(library.rubrics)
+    if rubric_id is not None:
+        rubrics = [r for r in rubrics if r.id == rubric_id.lower()]
+        if not rubrics:
+            ids = ", ".join(f"`{r.id}`" for r in library.rubrics)
+            raise UserError("cert.errors.unknown_rubric", rubric=rubric_id[:40], rubrics=Trusted(ids))
+    sections: list[dict[str, Any]] = []
+    for rubric in rubrics:
+        sections.append(
+            {"title": renderer.t(locale, "scoring.rubric.title", title=rubric.title.get(locale), id=rubric.id)}
+        )
+        sections += [{"text": criterion_text(renderer, locale, c, None)} for c in rubric.criteria]
+    parts: list[list[dict[str, Any]]] = [[]]
+    used = 1  # the first part's intro
+    for section in sections:
+        cost = 2 if "title" in section else 1  # a rubric's title comes after a divider
+        if used + cost > MAX_BLOCKS:
+            parts, used = [*parts, []], 0
+        parts[-1].append(section)
+        used += cost
+    return [
+        renderer.message(
+            "rubric",
+            locale,
+            fallback=renderer.t(locale, "scoring.rubric.fallback"),
+            intro=renderer.t(locale, "scoring.rubric.intro") if number == 1 else None,
+            sections=part,
+        )
+        for number, part in enumerate(parts, start=1)
+    ]
 
 
 def scoring_setup_modal(
@@ -58,12 +133,14 @@ def score_form(
     row = next((j for j in judges_of(session, poll.id) if j.judge_slack == judge), None)
     current = {key: f"{float(value):g}" for key, value in ((row.scores if row else None) or {}).items()}
     people = people_by_id(session, poll.workspace_id, [poll.agent_slack])
+    rubric = library.rubric(poll.rubric_id)
     return renderer.view(
         "score_form",
         locale,
         poll_id=poll.id,
         agent=display_name(people, poll.agent_slack),
-        rubric=library.rubric(poll.rubric_id),
+        rubric=rubric,
+        criteria={c.id: criterion_text(renderer, locale, c, poll.scale_max) for c in rubric.criteria},
         scale_max=poll.scale_max,
         current=current,
         comment=row.comment if row else None,

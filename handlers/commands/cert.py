@@ -1,4 +1,4 @@
-"""`/coach cert [@someone | team [team] | export | assess @agent | digest]`."""
+"""`/coach cert [@someone | rubric [id] | team [team] | export | assess @agent | digest]`."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from bot.core.localtime import local_today
 from bot.people.members import find_member
 from bot.people.messages import team_picker
 from bot.people.teams import TeamScope, led_team_ids
+from bot.polls.scoring_messages import rubric_messages
 from handlers.commands import cert_assess
 from handlers.request import SlackRequest
 
@@ -28,6 +29,8 @@ def run(request: SlackRequest, invocation: Invocation) -> None:
     head = invocation.args[0].lower() if invocation.args else ""
     if head == "team":
         show_team(request, page=1, name=" ".join(invocation.args[1:]) or None)
+    elif head == "rubric":
+        show_rubric(request, invocation.args[1:])
     elif head == "export":
         export(request)
     elif head == "assess":
@@ -49,6 +52,16 @@ def run(request: SlackRequest, invocation: Invocation) -> None:
         show_card(request, holder)
     else:
         raise UserError("cert.usage")
+
+
+def show_rubric(request: SlackRequest, args: tuple[str, ...]) -> None:
+    """The published rubrics (or the one named), ephemeral, in the asker's language."""
+    if len(args) > 1:
+        raise UserError("cert.usage")
+    for message in rubric_messages(
+        request.deps.renderer, request.deps.library, request.locale, args[0] if args else None
+    ):
+        request.reply(message)
 
 
 def show_card(request: SlackRequest, holder: Member) -> None:

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from bot.certification import use_cases
-from bot.certification.exams import start_attempt
-from bot.certification.messages import exam_modal
+from bot.certification.messages import exam_clock, exam_modal
 from bot.core.command_line import Invocation, parse_mention
 from bot.core.errors import UserError
 from bot.core.slack_text import parse_count
@@ -19,8 +18,15 @@ def run(incoming: SlackRequest, invocation: Invocation) -> None:
     if invocation.args:
         raise UserError("exam.usage")
     with deps.sessions.begin() as session:
-        attempt = start_attempt(session, deps.library, member, deps.now())
-        view = exam_modal(deps.renderer, deps.library, incoming.locale, attempt)
+        step = use_cases.sit_exam(session, incoming.notifier, member)
+        clock = exam_clock(deps.renderer, incoming.locale, step.closes, step.minutes_left)
+        view = (
+            exam_modal(deps.renderer, deps.library, incoming.locale, step.attempt, step.page, clock)
+            if step.page
+            else None
+        )
+    if view is None:  # the time ran out with the modal closed: what was saved is handed in
+        raise UserError("exam.errors.time_up", closes=step.closes)
     incoming.ack()
     incoming.client.views_open(trigger_id=incoming.trigger_id, view=view)
 

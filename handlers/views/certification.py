@@ -8,9 +8,11 @@ from typing import Any
 from slack_bolt import App
 
 from bot.certification import use_cases
+from bot.certification.exams import PageResult, blueprint
+from bot.certification.messages import exam_clock, exam_modal
 from bot.certification.rules import parse_score
 from bot.core.errors import FieldErrors, UserError
-from bot.core.slack_text import parse_count, parse_id
+from bot.core.slack_text import parse_id
 from handlers.request import SlackRequest
 from handlers.surfaces import modal
 from handlers.views.state import selected
@@ -26,7 +28,13 @@ def register(app: App) -> None:
 
 def _metadata_id(view: dict[str, Any]) -> int:
     value = str(view.get("private_metadata") or "")
-    return parse_id(value) or 0
+    return parse_id(value.partition(":")[0]) or 0
+
+
+def _metadata_revision(view: dict[str, Any]) -> int | None:
+    """The revision a form was built from (``attempt:revision``); None on an older form."""
+    _, _, revision = str(view.get("private_metadata") or "").partition(":")
+    return int(revision) if revision.isdigit() else None
 
 
 def _blocks(view: dict[str, Any], prefix: str) -> list[str]:
@@ -49,26 +57,42 @@ def submit_assessment(incoming: SlackRequest, view: dict[str, Any]) -> None:
 
 
 def submit_exam(incoming: SlackRequest, view: dict[str, Any]) -> None:
-    member = incoming.member_or_refuse()
-    attempt_id = _metadata_id(view)
-    with incoming.deps.sessions.begin() as session:
-        questions = use_cases.own_attempt(session, member, attempt_id).question_ids
-        answers = {q: selected(view, f"q-{q}", "choice") or "" for q in questions}
-        missing = {f"q-{q}": UserError("exam.errors.answer_all") for q, a in answers.items() if not a}
-        if missing:
-            raise FieldErrors(missing)
-        shorts = {block[2:]: selected(view, block, "text") or "" for block in _blocks(view, "s-")}
-        use_cases.hand_in_exam(session, incoming.notifier, member, attempt_id, answers, shorts)
+    """One page of the exam: saved, then the next page in place of this one."""
+    member, deps = incoming.member_or_refuse(), incoming.deps
+    answers = {block[2:]: selected(view, block, "choice") or "" for block in _blocks(view, "q-")}
+    shorts = {block[2:]: selected(view, block, "text") or "" for block in _blocks(view, "s-")}
+    with deps.sessions.begin() as session:
+        step = use_cases.save_exam_page(
+            session, incoming.notifier, member, _metadata_id(view), _metadata_revision(view) or 0, answers, shorts
+        )
+        clock = exam_clock(deps.renderer, incoming.locale, step.closes, step.minutes_left)
+        page = (
+            exam_modal(deps.renderer, deps.library, incoming.locale, step.attempt, step.page, clock)
+            if step.page
+            else None
+        )
+    if step.result is PageResult.LATE:
+        raise UserError("exam.errors.time_up", closes=step.closes)
+    if page is not None:
+        incoming.ack(response_action="update", view=page)
 
 
 def submit_grades(incoming: SlackRequest, view: dict[str, Any]) -> None:
+    """Half points allowed (the one score parser); a re-grade carries its reason."""
     grader = incoming.member_or_refuse()
-    points: dict[str, int] = {}
-    for block in _blocks(view, "g-"):
-        value = selected(view, block, "points") or ""
-        number = parse_count(value.strip().removeprefix("-"), maximum=1000)
-        if number is None:
-            raise UserError("exam.errors.points", block=block, limit=30)
-        points[block[2:]] = -number if value.strip().startswith("-") else number
+    points: dict[str, Decimal] = {}
+    errors: dict[str, UserError] = {}
+    for number, short in enumerate(blueprint(incoming.deps.library).short_answers, start=1):
+        block, label = f"g-{short.id}", incoming.t("exam.points_label", number=number, points=short.points)
+        try:
+            points[short.id] = parse_score(selected(view, block, "points") or "", str(label), short.points)
+        except UserError as error:
+            errors[block] = error
+    if errors:
+        raise FieldErrors(errors)
+    reason = selected(view, "reason", "reason") or ""
     with incoming.deps.sessions.begin() as session:
-        use_cases.grade_exam(session, incoming.notifier, grader, _metadata_id(view), points)
+        use_cases.grade_exam(
+            session, incoming.notifier, grader, _metadata_id(view), points,
+            revision=_metadata_revision(view), reason=reason,
+        )  # fmt: skip

@@ -106,7 +106,7 @@ def submit_score(incoming: SlackRequest, view: dict[str, Any]) -> None:
             raise error.on("comment") from None
         rubric = deps.library.rubric(poll.rubric_id)
         raw = {c.id: selected(view, f"crit_{c.id}", "points") for c in rubric.criteria}
-        scores, problems = parse_scores(rubric, poll.scale_max, raw)
+        scores, problems = parse_scores(rubric, poll.scale_max, raw, incoming.locale)
         if scores is None:
             raise FieldErrors({f"crit_{criterion}": error for criterion, error in problems.items()})
         try:

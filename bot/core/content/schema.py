@@ -154,7 +154,8 @@ class Criterion(_Strict):
 class Rubric(_Strict):
     id: Id
     title: Text
-    criteria: list[Criterion] = Field(min_length=2)
+    # A judge's form is two blocks per criterion and Slack shows a modal of at most 100.
+    criteria: list[Criterion] = Field(min_length=2, max_length=40)
 
     @model_validator(mode="after")
     def _weights_sum_to_100(self) -> Rubric:
@@ -201,6 +202,7 @@ class ExamBlueprint(_Strict):
     title: Text
     duration_minutes: int = Field(ge=10)
     pass_mark: int = Field(ge=1)
+    questions_per_page: int = Field(default=5, ge=1, le=10)  # one modal page each; saved on "Next"
     single_choice: SingleChoiceSection
     short_answers: list[ShortAnswer] = Field(min_length=1)
 
