@@ -546,3 +546,26 @@ def test_full_width_commands_typed_by_a_chinese_input_method_work(playground: Pl
     created = playground.driver.command("UAGENT5", "ｐｏｌｌ　＂午饭吃什么？＂　＂面条＂　＂米饭＂")
     assert "#1" in created.text
     assert "午饭吃什么？" in text_of(poll_post(playground))
+
+
+def test_twelve_judges_with_long_comments_full_of_markup_get_their_results(
+    playground: Playground, clock: Clock
+) -> None:
+    judges = [f"UJUDGE{n:02d}" for n in range(12)]
+    with playground.runtime.sessions.begin() as session:
+        team = session.scalar(select(Team).where(Team.name == "售后一组"))
+        for n, judge in enumerate(judges):
+            name = f"欧阳资深客服评委第{n:02d}号 & <组长>"
+            session.add(Member(workspace_id="T0DEMO", slack_id=judge, name=name, team=team, role="agent",
+                               active=True, created_at=clock.now, updated_at=clock.now))  # fmt: skip
+            playground.sim.add_user(judge, name)
+    start_scoring_poll(playground, judges, minimum="12")
+    playground.deliver()
+    for n, judge in enumerate(judges):
+        score(playground, judge, str(5 + n % 5), ("R&D <客户> 说 “太慢了” & " * 25)[:500])
+    playground.driver.click("ULEAD01", status_card(playground), "score_close")
+    playground.deliver()
+    results = [m for m in playground.sim.messages_for("ULEAD01") if "实操考核结果" in m.text]
+    assert len(results) == 1, "the simulator refuses what Slack refuses: the results must fit"
+    text = text_of(results[0])
+    assert text.count("R&amp;D &lt;客户&gt;") >= 12 and "&amp;amp;" not in text

@@ -8,12 +8,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.core.block_budget import pack_lines
 from bot.core.content.library import ContentLibrary
 from bot.core.content.schema import Criterion, Rubric
 from bot.core.db.models import Member
 from bot.core.errors import UserError
 from bot.core.i18n import Trusted
-from bot.core.render import Message, Renderer
+from bot.core.render import Message, Renderer, clip
 from bot.polls.charts import scoring_chart_png
 from bot.polls.messages import deadline_text, people_by_id, reader
 from bot.polls.models import PollStatus, ScoringPoll
@@ -210,9 +211,9 @@ def scoring_results(
         for c in results.criteria
     ]
     comments = [
-        renderer.t(locale, "scoring.results.comment_row", judge=label, comment=judge.comment[:MAX_COMMENT_SHOWN])
+        renderer.t(locale, "scoring.results.comment_row", judge=label, comment=clip(judge.comment, MAX_COMMENT_SHOWN))
         if label
-        else renderer.t(locale, "scoring.results.anonymous_comment", comment=judge.comment[:MAX_COMMENT_SHOWN])
+        else renderer.t(locale, "scoring.results.anonymous_comment", comment=clip(judge.comment, MAX_COMMENT_SHOWN))
         for label, judge in rows
         if judge.comment
     ]
@@ -227,7 +228,10 @@ def scoring_results(
         rubric=rubric,
         judge_rows=judge_rows,
         criterion_rows=criterion_rows,
-        comments=comments,
+        # every comment of a 12-judge panel, however much escaping grew it, within Slack's limits
+        comments=pack_lines([renderer.t(locale, "scoring.results.comments"), *comments], max_sections=12).sections
+        if comments
+        else [],
         threshold=f"{DISAGREEMENT_POINTS:g}",
     )
 
