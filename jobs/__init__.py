@@ -10,7 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.core.job_runs import record_run
-from bot.core.metrics import JOB_DURATION, record_drain
+from bot.core.metrics import JOB_DURATION, JOB_FAILURES, record_drain
+from bot.core.outbox import pending_count
 from jobs.certification import hand_in_overdue_exams, send_certification_reminders
 from jobs.context import JobContext
 from jobs.delivery_report import report_failed_deliveries
@@ -43,14 +44,27 @@ JOBS: tuple[Job, ...] = (
 )
 
 
+FAILED = -1  # a job's result when it raised: logged with its name, counted, run again next tick
+
+
 def run_due_jobs(ctx: JobContext) -> dict[str, int]:
-    """Run every job once at ``ctx.now``, then deliver what they queued."""
-    results = {job.name: timed(job, ctx) for job in JOBS}
-    if not ctx.settings.can_deliver:
-        return results  # nothing can be delivered without a token; messages wait in the outbox
-    report = ctx.sender.drain(ctx.now)
-    record_drain(report)
-    results |= {"sent": report.sent, "retried": report.retried, "failed": report.failed}
+    """Run every job once at ``ctx.now``, then deliver what they queued. One job's failure
+    never stops the others (each job also isolates its own items): it is logged, counted
+    in ``coachbot_job_failures`` and, being idempotent, simply runs again next tick."""
+    results: dict[str, int] = {}
+    for job in JOBS:
+        try:
+            results[job.name] = timed(job, ctx)
+        except Exception:
+            log.exception("job %s failed at %s; the others go on", job.name, ctx.now.isoformat())
+            JOB_FAILURES.labels(job=job.name).inc()
+            results[job.name] = FAILED
+    if ctx.settings.can_deliver:  # without a token messages wait in the outbox
+        report = ctx.sender.drain(ctx.now)
+        record_drain(report)
+        results |= {"sent": report.sent, "retried": report.retried, "failed": report.failed}
+    with ctx.sessions() as session:
+        results["pending"] = pending_count(session)
     return results
 
 

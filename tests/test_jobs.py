@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 from typer.testing import CliRunner
 
@@ -11,6 +12,7 @@ from bot.core.db.models import OutboxMessage, OutboxStatus, ProcessedEvent
 from bot.core.events import first_delivery
 from bot.core.outbox import enqueue
 from tests.conftest import NOW as MONDAY_MORNING
+from tests.learning_helpers import lesson_cards
 
 # Tuesday 21:30 in Shanghai: no lessons are due, and Monday's HR digest (by DM) has gone
 NOW = MONDAY_MORNING + timedelta(days=1, hours=12)
@@ -66,3 +68,22 @@ def test_without_a_token_queued_messages_wait_instead_of_failing(playground: Pla
         status = session.scalar(select(OutboxMessage.status).where(OutboxMessage.dedupe_key == "wait"))
         assert status == OutboxStatus.PENDING
         assert session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_a_failing_job_never_stops_the_others(playground: Playground, monkeypatch: pytest.MonkeyPatch) -> None:
+    import jobs
+
+    def broken(_ctx: object) -> int:
+        raise RuntimeError("the profile service is down")
+
+    monkeypatch.setattr(jobs, "JOBS", (jobs.Job("broken", broken), *jobs.JOBS))
+    results = playground.runtime.tick(MONDAY_MORNING)
+    assert results["broken"] == jobs.FAILED
+    assert results["lessons"] > 0 and lesson_cards(playground, "UAGENT1")  # the rest of the tick happened
+
+
+def test_cli_tick_without_a_token_says_how_many_messages_wait(tmp_path: object) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["jobs", "tick", "--now", "2026-03-02T09:30:00+08:00"])
+    assert result.exit_code == 0, result.output
+    assert "messages wait in the outbox: set SLACK_BOT_TOKEN" in result.output

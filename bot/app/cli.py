@@ -436,6 +436,9 @@ def cert_export(
     _export_table(out, workspace, export)
 
 
+DELIVERY_COUNTS = ("sent", "retried", "failed", "pending")
+
+
 def _instant(text: str) -> datetime:
     """``--now``: an ISO 8601 instant with its UTC offset, or exit 2 saying how to write one."""
     try:
@@ -456,11 +459,23 @@ def jobs_tick(
 
     settings = _settings()
     instant = _instant(now) if now else datetime.now(UTC)
+    from jobs import FAILED
+
     results = Runtime(settings).tick(instant)
     table = Table("job", "result", title=f"Jobs at {instant.isoformat()}")
     for name, value in results.items():
-        table.add_row(name, str(value))
+        if name not in DELIVERY_COUNTS:
+            table.add_row(name, "[red]failed (see the log)[/red]" if value == FAILED else str(value))
     console.print(table)
+    if settings.can_deliver:
+        console.print("Messages: " + ", ".join(f"{results.get(k, 0)} {k}" for k in DELIVERY_COUNTS))
+    else:
+        console.print(
+            f"{results.get('pending', 0)} messages wait in the outbox: set SLACK_BOT_TOKEN to deliver them "
+            "(`coachbot doctor` checks the setup)."
+        )
+    if any(value == FAILED for value in results.values()):
+        raise typer.Exit(1)
 
 
 @content_app.command("check")

@@ -36,6 +36,9 @@ JOB_DURATION = Histogram(
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
     registry=REGISTRY,
 )
+JOB_FAILURES = Counter(
+    "coachbot_job_failures", "Scheduled jobs that raised (logged; run again next tick).", ["job"], registry=REGISTRY
+)
 SOCKET_RECONNECTS = Counter(
     "coachbot_socket_reconnects", "Socket Mode connections the watchdog replaced.", registry=REGISTRY
 )

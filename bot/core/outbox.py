@@ -75,6 +75,12 @@ def wake_after_commit(sessions: sessionmaker[Session], wake: Callable[[], None])
         session.info.pop(_QUEUED, None)
 
 
+def pending_count(session: Session) -> int:
+    """Messages still waiting to be sent (due now or later), across workspaces."""
+    query = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)
+    return int(session.scalar(query) or 0)
+
+
 def enqueue(
     session: Session,
     *,
