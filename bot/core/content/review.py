@@ -1,0 +1,79 @@
+"""The author's review run by ``coachbot content check``: item-writing rules, per-module
+measures of the tells they guard against.
+
+Loading the library (``loader``) decides whether the bot can run; this decides whether
+the content is fit to teach, so it runs where content is written, not at start-up.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from bot.core.content.item_rules import (
+    ItemProblem,
+    Rule,
+    absolute_words,
+    key_is_uniquely_longest,
+    key_length_ratio,
+    module_problems,
+    shared_stem_problems,
+    statement_is_true,
+)
+from bot.core.content.library import ContentLibrary, Problem
+from bot.core.content.schema import LOCALES, QuestionKind
+
+# Rules the library passes; a rule outside this set is reported as a warning only.
+ENFORCED_RULES: frozenset[Rule] = frozenset()
+
+
+@dataclass(frozen=True)
+class ModuleMeasures:
+    """One row of the check's report: how guessable a module's questions are."""
+
+    module: str
+    longest_key: dict[str, tuple[int, int]]  # locale -> (keys uniquely longest, single/scenario items)
+    worst_ratio: float  # the largest key/wrong length ratio, any language
+    key_sizes: Counter[int]  # multi-answer items by number of correct options
+    absolute_false: int  # false statements with an absolute word (either language)
+    absolute_true: int
+    problems: int
+
+
+def module_measures(library: ContentLibrary) -> list[ModuleMeasures]:
+    rows = []
+    for module in library.modules:
+        active = [q for q in module.questions if not q.retired]
+        single = [q for q in active if q.kind in (QuestionKind.SINGLE, QuestionKind.SCENARIO)]
+        ratios = [r for q in active for loc in LOCALES if (r := key_length_ratio(q, loc)) is not None]
+        statements = [q for q in active if q.kind is QuestionKind.TRUE_FALSE]
+        marked = [q for q in statements if any(absolute_words(q.prompt.get(loc), loc) for loc in LOCALES)]
+        rows.append(
+            ModuleMeasures(
+                module=module.id,
+                longest_key={
+                    loc: (sum(key_is_uniquely_longest(q, loc) for q in single), len(single)) for loc in LOCALES
+                },
+                worst_ratio=max(ratios, default=0.0),
+                key_sizes=Counter(len(q.answer) for q in active if q.kind is QuestionKind.MULTIPLE),
+                absolute_false=sum(not statement_is_true(q) for q in marked),
+                absolute_true=sum(statement_is_true(q) for q in marked),
+                problems=len(module_problems(module.id, module.questions)),
+            )
+        )
+    return rows
+
+
+def item_rule_problems(library: ContentLibrary) -> list[tuple[Rule, Problem]]:
+    found: list[tuple[Rule, Problem]] = []
+
+    def add(file: str, problem: ItemProblem) -> None:
+        found.append((problem.rule, Problem(file, problem.item, problem.field, f"[{problem.rule}] {problem.message}")))
+
+    for module in library.modules:
+        for problem in module_problems(module.id, module.questions):
+            add(f"modules/{module.id}.yaml", problem)
+    file_of = {q.id: f"modules/{m.id}.yaml" for m in library.modules for q in m.questions}
+    for problem in shared_stem_problems(list(library.questions.values())):
+        add(file_of[problem.item], problem)
+    return found
