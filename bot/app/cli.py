@@ -463,16 +463,30 @@ def jobs_tick(
     console.print(table)
 
 
+def _seeds_beside_the_checkout() -> Path | None:
+    """A source checkout keeps the seeds in ../shared/seeds; an installed wheel has none."""
+    from bot.core.content.library import CONTENT_DIR
+
+    candidate = CONTENT_DIR.parent.parent / "shared" / "seeds"
+    return candidate if candidate.is_dir() else None
+
+
 @content_app.command("check")
-def content_check() -> None:
-    """Validate the content library, report how guessable each module is and check
-    item-writing rules; exit 1 on any error."""
+def content_check(
+    seeds: Annotated[
+        Path | None,
+        typer.Option(help="Folder of seed documents (*.txt) for the originality check; default ../shared/seeds."),
+    ] = None,
+) -> None:
+    """Validate the content library, report how guessable each module is, check item-writing
+    rules and originality against the seeds; exit 1 on any error."""
     from rich.markup import escape
 
     from bot.core.content.coverage import coverage_rows
-    from bot.core.content.library import ContentError, Problem
+    from bot.core.content.library import CONTENT_DIR, ContentError, Problem
     from bot.core.content.loader import load_library
-    from bot.core.content.review import ENFORCED_RULES, item_rule_problems, module_measures
+    from bot.core.content.originality import SeedCorpus, read_seeds
+    from bot.core.content.review import ENFORCED_RULES, item_rule_problems, module_measures, originality_problems
 
     try:
         library = load_library(strict=False)
@@ -502,6 +516,14 @@ def content_check() -> None:
     warnings: list[Problem] = []
     for rule, problem in item_rule_problems(library):
         (errors if rule in ENFORCED_RULES else warnings).append(problem)
+    seeds_dir = seeds or _seeds_beside_the_checkout()
+    if seeds_dir is None:
+        console.print("Originality: no seed folder beside this checkout (give --seeds); not checked.")
+    else:
+        corpus = SeedCorpus.of(read_seeds(seeds_dir))
+        if not corpus:
+            raise _fail(f"No seed text in {seeds_dir}.")
+        errors.extend(originality_problems(CONTENT_DIR, corpus))
     for problem in warnings:
         err.print(f"[yellow]![/yellow] {escape(str(problem))}")
     if errors:

@@ -1,5 +1,6 @@
 """The author's review run by ``coachbot content check``: item-writing rules, per-module
-measures of the tells they guard against.
+measures of the tells they guard against, and originality against the seeds (traditional
+ones included, compared in simplified characters).
 
 Loading the library (``loader``) decides whether the bot can run; this decides whether
 the content is fit to teach, so it runs where content is written, not at start-up.
@@ -8,7 +9,10 @@ the content is fit to teach, so it runs where content is written, not at start-u
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from bot.core.content.item_rules import (
     ItemProblem,
@@ -20,7 +24,8 @@ from bot.core.content.item_rules import (
     shared_stem_problems,
     statement_is_true,
 )
-from bot.core.content.library import ContentLibrary, Problem
+from bot.core.content.library import ContentLibrary, Problem, parse_yaml
+from bot.core.content.originality import SeedCorpus, copied_runs
 from bot.core.content.schema import LOCALES, QuestionKind
 
 # Rules the library passes; a rule outside this set is reported as a warning only.
@@ -77,3 +82,38 @@ def item_rule_problems(library: ContentLibrary) -> list[tuple[Rule, Problem]]:
     for problem in shared_stem_problems(list(library.questions.values())):
         add(file_of[problem.item], problem)
     return found
+
+
+def _chinese_texts(node: Any, item: str = "", path: str = "") -> Iterator[tuple[str, str, str]]:
+    """(nearest item id, field path, text) for every simplified-Chinese string in a YAML tree."""
+    if isinstance(node, dict):
+        if isinstance(node.get("id"), str) and len(node["id"]) > 1:  # an option's "a" is no item
+            item, path = node["id"], ""
+        for key, value in node.items():
+            where = f"{path}.{key}" if path else str(key)
+            if key == "zh-CN" and isinstance(value, str):
+                yield item, where, value
+            else:
+                yield from _chinese_texts(value, item, where)
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _chinese_texts(value, item, f"{path}[{index}]")
+
+
+def originality_problems(content_dir: Path, seeds: SeedCorpus) -> list[Problem]:
+    """Each passage of any content file (lessons, questions, locales…) that a seed also holds."""
+    problems = []
+    for path in sorted(content_dir.rglob("*.yaml")):
+        tree = parse_yaml(path.read_text(encoding="utf-8"))
+        for item, where, text in _chinese_texts(tree):
+            for run in copied_runs([text], seeds):
+                problems.append(
+                    Problem(
+                        path.relative_to(content_dir).as_posix(),
+                        item,
+                        where,
+                        f"[originality] {len(run)} characters in a row as in a seed: “{run}”; "
+                        "keep the fact, write the sentence anew",
+                    )
+                )
+    return problems
