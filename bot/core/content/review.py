@@ -29,7 +29,7 @@ from bot.core.content.originality import SeedCorpus, copied_runs
 from bot.core.content.schema import LOCALES, QuestionKind
 
 # Rules the library passes; a rule outside this set is reported as a warning only.
-ENFORCED_RULES: frozenset[Rule] = frozenset({Rule.SHARED_STEM, Rule.ABSOLUTE_WORD})
+ENFORCED_RULES: frozenset[Rule] = frozenset({Rule.SHARED_STEM, Rule.ABSOLUTE_WORD, Rule.KEY_SIZES})
 
 
 @dataclass(frozen=True)
