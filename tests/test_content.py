@@ -135,3 +135,4 @@ def test_content_check_prints_coverage_and_passes() -> None:
     result = CliRunner().invoke(app, ["content", "check"])
     assert result.exit_code == 0, result.output
     assert "complaint_handling" in result.output and "questions are valid" in result.output
+    assert "Item writing" in result.output and "warnings" not in result.output

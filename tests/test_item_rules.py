@@ -12,6 +12,8 @@ from bot.core.content.item_rules import (
     option_letter_problems,
     shared_stem_problems,
 )
+from bot.core.content.loader import load_library
+from bot.core.content.review import ENFORCED_RULES, item_rule_problems
 from bot.core.content.schema import Question
 
 
@@ -172,3 +174,11 @@ def test_explanations_that_say_what_the_option_says_pass() -> None:
         "A caller is answered within ten seconds; thirty seconds or a minute is too long, as a B2B client told us.",
     )
     assert option_letter_problems([question(explanation=fine)]) == []
+
+
+# -- the shipped library ------------------------------------------------------------------------
+
+
+def test_every_rule_is_an_error_and_the_library_passes_them_all() -> None:
+    assert set(ENFORCED_RULES) == set(Rule)
+    assert [str(problem) for _rule, problem in item_rule_problems(load_library())] == []
