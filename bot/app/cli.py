@@ -478,12 +478,30 @@ def jobs_tick(
         raise typer.Exit(1)
 
 
+def _seeds_beside_the_checkout() -> Path | None:
+    """A source checkout keeps the seeds in ../shared/seeds; an installed wheel has none."""
+    from bot.core.content.library import CONTENT_DIR
+
+    candidate = CONTENT_DIR.parent.parent / "shared" / "seeds"
+    return candidate if candidate.is_dir() else None
+
+
 @content_app.command("check")
-def content_check() -> None:
-    """Validate the content library and print its coverage; exit 1 on any problem."""
+def content_check(
+    seeds: Annotated[
+        Path | None,
+        typer.Option(help="Folder of seed documents (*.txt) for the originality check; default ../shared/seeds."),
+    ] = None,
+) -> None:
+    """Validate the content library, report how guessable each module is, check item-writing
+    rules and originality against the seeds; exit 1 on any error."""
+    from rich.markup import escape
+
     from bot.core.content.coverage import coverage_rows
-    from bot.core.content.library import ContentError
+    from bot.core.content.library import CONTENT_DIR, ContentError, Problem
     from bot.core.content.loader import load_library
+    from bot.core.content.originality import SeedCorpus, read_seeds
+    from bot.core.content.review import ENFORCED_RULES, item_rule_problems, module_measures, originality_problems
 
     try:
         library = load_library(strict=False)
@@ -498,11 +516,37 @@ def content_check() -> None:
     for row in coverage_rows(library):
         table.add_row(*[str(cell) for cell in row])
     console.print(table)
-    if library.problems:
-        for problem in library.problems:
-            err.print(f"[red]✗[/red] {problem}")
+    report = Table(title="Item writing (can a question be answered from its shape?)")
+    report.add_column("module", no_wrap=True, min_width=18)
+    for heading in ("longest zh", "longest en", "key/wrong", "multi keys", "abs F/T", "issues"):
+        report.add_column(heading, justify="right")
+    for measures in module_measures(library):
+        longest = [f"{n}/{total}" for n, total in measures.longest_key.values()]
+        sizes = ",".join(f"{count}x{size}" for size, count in sorted(measures.key_sizes.items()))
+        absolute = f"{measures.absolute_false}/{measures.absolute_true}"
+        ratio = f"{measures.worst_ratio:.2f}"
+        report.add_row(measures.module, *longest, ratio, sizes, absolute, str(measures.problems))
+    console.print(report)
+    errors = list(library.problems)
+    warnings: list[Problem] = []
+    for rule, problem in item_rule_problems(library):
+        (errors if rule in ENFORCED_RULES else warnings).append(problem)
+    seeds_dir = seeds or _seeds_beside_the_checkout()
+    if seeds_dir is None:
+        console.print("Originality: no seed folder beside this checkout (give --seeds); not checked.")
+    else:
+        corpus = SeedCorpus.of(read_seeds(seeds_dir))
+        if not corpus:
+            raise _fail(f"No seed text in {seeds_dir}.")
+        errors.extend(originality_problems(CONTENT_DIR, corpus))
+    for problem in warnings:
+        err.print(f"[yellow]![/yellow] {escape(str(problem))}")
+    if errors:
+        for problem in errors:
+            err.print(f"[red]✗[/red] {escape(str(problem))}")
         raise typer.Exit(1)
-    console.print(f"[green]✓[/green] {len(library.lessons)} lessons and {len(library.questions)} questions are valid.")
+    valid = f"{len(library.lessons)} lessons and {len(library.questions)} questions are valid"
+    console.print(f"[green]✓[/green] {valid}" + (f" ({len(warnings)} warnings)." if warnings else "."))
 
 
 @app.command()
