@@ -108,3 +108,14 @@ def test_switching_to_someone_shows_what_reached_them_meanwhile(tmp_path: Path) 
     assert result.returncode == 0, result.stderr
     _before, _, after = result.stdout.partition("You are now 王芳 (UAGENT1).")
     assert "while you were away" in after and "你的理论考试已开放" in after
+
+
+def test_a_form_shows_its_text_pages_on_and_the_clock_is_one(tmp_path: Path) -> None:
+    # The exam's questions are read before answering; after the first page the next one comes.
+    script = "/coach exam open @UAGENT5 7\nas UAGENT5\n/coach exam\n" + "1\n" * 4 + "2\ncancel\nclock\nquit\n"
+    result = run_shell(tmp_path, script, "--as", "ULEAD01", "--now", "2026-03-02T09:00+08:00")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Question 1" in out and "A. " in out and out.index("Question 1") < out.index("Answer to question 1")
+    assert "Question 5" in out  # the second page, after "Next"
+    assert "The playground's clock: 2026-03-02T" in out

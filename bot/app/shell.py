@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 from rich.panel import Panel
@@ -27,8 +28,10 @@ Type a slash command as the current user, e.g. /coach help
   as <user id>     act as someone else (see `users`)
   users            list the demo people
   home             open the App Home tab
-  tick [ISO time]  run the scheduled jobs now (or at that instant) and deliver messages
-  quit             leave the playground"""
+  tick [ISO time]  move the clock to that instant (default: now), run the jobs, deliver messages
+  clock            show the playground's clock (clicks, commands and jobs all use it)
+  quit             leave the playground
+In a form, a multi-line field takes several lines: end it with a line holding only `.`"""
 MRKDWN_BOLD = re.compile(r"\*([^*\n]+)\*")
 
 
@@ -103,6 +106,11 @@ class Shell:
                 self.show_blocks("App Home", view.get("blocks") or [], view=view)
         elif line.startswith("tick"):
             self.tick(line[4:].strip())
+        elif line == "clock":
+            zone = ZoneInfo(getattr(self.playground.sim.users.get(self.user), "tz", None) or "Asia/Shanghai")
+            now = self.playground.runtime.deps.now().astimezone(zone)
+            self.console.print(f"The playground's clock: {now.isoformat(timespec='minutes')} ({zone.key}, your time)")
+            return
         else:
             self.console.print(
                 "[yellow]Not a command here.[/yellow] Type a /coach command, a button number, or `help`."
@@ -273,7 +281,11 @@ class Shell:
         while True:
             values: dict[str, dict[str, JSONDict]] = {}
             for block in view.get("blocks") or []:
-                if block.get("type") != "input":
+                if block.get("type") != "input":  # the form's own text: questions, rubric bands, hints
+                    out = Text()
+                    self.render_block(block, out, None, view)
+                    if out.plain.strip():
+                        self.console.print(out)
                     continue
                 answer = self.ask_input(block)
                 if answer is None:
@@ -281,7 +293,12 @@ class Shell:
                     return
                 values.setdefault(block["block_id"], {})[block["element"]["action_id"]] = answer
             reply = self.driver.submit(self.user, view, values)
-            errors = reply.json.get("errors") if reply.json.get("response_action") == "errors" else None
+            action = reply.json.get("response_action")
+            if action == "update" and isinstance(reply.json.get("view"), dict):  # the next page
+                view = {**reply.json["view"], "id": view.get("id"), "hash": f"{view.get('hash', '')}+"}
+                self.console.print(Panel(Text(_plain(view.get("title", {}).get("text", ""))), expand=False))
+                continue
+            errors = reply.json.get("errors") if action == "errors" else None
             if not errors:
                 self.console.print("[green]Submitted.[/green]")
                 return
@@ -306,9 +323,17 @@ class Shell:
             "multi_users_select": "user ids, comma-separated",
             "users_select": "a user id",
         }.get(kind)
+        if kind == "plain_text_input" and element.get("multiline"):
+            hint = "several lines; end with a line holding only ."
         answer = self.read(f"{label}{f' ({hint})' if hint else ''} [{initial}]: ")
         if answer is None or answer.strip() == "cancel":
             return None
+        if kind == "plain_text_input" and element.get("multiline") and answer.strip():
+            more = [answer]
+            while (line := self.read("… ")) is not None and line.strip() != ".":
+                more.append(line)
+            answer = "\n".join(more)
+            return {"type": kind, "value": answer}
         answer = answer.strip()
         if kind in {"static_select", "radio_buttons"}:
             chosen = next((o for o in options if o["value"] == initial), None)
