@@ -11,9 +11,9 @@ import pytest
 from bot.core.charts import cjk_font
 from bot.core.render import Renderer
 from bot.polls.charts import scoring_chart_png
-from bot.wellbeing.charts import checkin_chart_png
+from bot.wellbeing.charts import checkin_chart_png, draw_checkins
 from bot.wellbeing.checkins import DayPoint
-from bot.wellbeing.messages import checkin_chart
+from bot.wellbeing.messages import chart_labels, checkin_chart
 
 START = date(2026, 11, 2)
 POINTS = [DayPoint(START + timedelta(days=n), 3.0 if n % 3 else None, 4.0 if n % 3 else None) for n in range(28)]
@@ -48,7 +48,16 @@ def test_scoring_chart_draws_chinese_names_and_criteria() -> None:
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
 def test_checkin_chart_has_a_legend_in_the_readers_language(locale: str) -> None:
     drawn = _drawn_without_missing_glyphs(lambda: checkin_chart(Renderer(), locale, POINTS))
-    english = _drawn_without_missing_glyphs(
-        lambda: checkin_chart_png(POINTS, {"stress": "Stress", "energy": "Energy"}, {})
-    )
+    labels = chart_labels(Renderer(), "en", len(POINTS))
+    english = _drawn_without_missing_glyphs(lambda: checkin_chart_png(POINTS, labels, {}))
     assert (drawn == english) is (locale == "en")
+
+
+def test_the_checkin_chart_has_a_title_and_labelled_axes_in_the_readers_language() -> None:
+    from matplotlib.figure import Figure
+
+    figure = Figure()
+    draw_checkins(figure, POINTS, chart_labels(Renderer(), "zh-CN", len(POINTS)))
+    [axes] = figure.axes
+    assert axes.get_title() == "你最近 28 天的打卡"
+    assert axes.get_xlabel() == "日期" and axes.get_ylabel() == "1 = 低 · 5 = 高"

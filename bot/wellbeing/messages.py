@@ -72,12 +72,18 @@ def checkin_history(renderer: Renderer, locale: str, points: Sequence[DayPoint],
 
 def checkin_chart(renderer: Renderer, locale: str, points: Sequence[DayPoint]) -> bytes:
     """The check-in trend as a PNG, its legend in the reader's language."""
-    names = ("stress", "energy")
-    return checkin_chart_png(
-        points,
-        labels={name: str(renderer.t(locale, f"checkin.modal.{name}")) for name in names},
-        fallback_labels={name: str(renderer.t("en", f"checkin.modal.{name}")) for name in names},
-    )
+    days = len(points)
+    labels, english = chart_labels(renderer, locale, days), chart_labels(renderer, "en", days)
+    return checkin_chart_png(points, labels=labels, fallback_labels=english)
+
+
+def chart_labels(renderer: Renderer, locale: str, days: int) -> dict[str, str]:
+    """The chart's title, axes and legend in ``locale`` (plain text: matplotlib draws it)."""
+    names = {name: renderer.catalog.plain(locale, f"checkin.modal.{name}") for name in ("stress", "energy")}
+    names["title"] = renderer.catalog.plain(locale, "checkin.chart.title", days=days)
+    names["x_axis"] = renderer.catalog.plain(locale, "checkin.chart.x_axis")
+    names["y_axis"] = renderer.catalog.plain(locale, "checkin.chart.y_axis")
+    return names
 
 
 def wellbeing_home_blocks(
