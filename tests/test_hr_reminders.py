@@ -12,11 +12,12 @@ from sqlalchemy import select
 
 from bot.app.playground import Playground
 from bot.app.runtime import Runtime
-from bot.certification.models import Certificate, CertificateReminder, CertificateStatus
+from bot.certification.models import Certificate, CertificateReminder
 from bot.certification.reminders import DueReminder, claim_reminder
 from bot.core.config import Settings
 from bot.core.db.models import Member, Role, Team
 from bot.sim.server import MAX_BLOCKS, MAX_SECTION_TEXT, SimMessage
+from tests import factories
 
 HR = "CHR0001"
 EXPIRY = date(2026, 4, 20)
@@ -36,32 +37,11 @@ def cohort(world: Playground, size: int, *, name: str = "坐席", expiry: date =
             session.add(team)
             session.flush()
         for n in range(size):
-            agent = Member(
-                workspace_id="T0DEMO",
-                slack_id=f"U{prefix}{n:04d}",
-                name=f"{name}{n:04d}",
-                team=team,
-                role=Role.AGENT,
-                active=True,
-                created_at=CREATED,
-                updated_at=CREATED,
-            )
-            session.add(agent)
-            session.flush()
+            agent = factories.certified_agent(
+                session, team, f"U{prefix}{n:04d}", f"{name}{n:04d}", valid_until=expiry,
+                number=f"CS25{prefix}{n:04d}", now=CREATED,
+            )  # fmt: skip
             world.sim.add_user(agent.slack_id, agent.name)
-            session.add(
-                Certificate(
-                    workspace_id="T0DEMO",
-                    number=f"CS25{prefix}{n:04d}",
-                    member_id=agent.id,
-                    holder_name=agent.name,
-                    level="junior",
-                    issue_date=expiry - timedelta(days=365),
-                    valid_until=expiry,
-                    status=CertificateStatus.ACTIVE,
-                    created_at=CREATED,
-                )
-            )
 
 
 def posts_to(world: Playground, channel_or_user: str, needle: str = "") -> list[SimMessage]:
@@ -201,33 +181,12 @@ def test_the_weekly_digest_of_30_teams_fits_one_slack_message(with_channel: Play
             session.add(team)
             session.flush()
             for n in range(10):
-                agent = Member(
-                    workspace_id="T0DEMO",
-                    slack_id=f"UT{t:02d}{n:02d}",
-                    name=f"欧阳·{'长名字' * 4}{t:02d}{n:02d}",
-                    team=team,
-                    role=Role.AGENT,
-                    active=True,
-                    created_at=CREATED,
-                    updated_at=CREATED,
-                )
-                session.add(agent)
-                session.flush()
-                world.sim.add_user(agent.slack_id, agent.name)
                 until = monday + timedelta(days=10) if n % 2 else monday - timedelta(days=10)
-                session.add(
-                    Certificate(
-                        workspace_id="T0DEMO",
-                        number=f"CS26{t:02d}{n:03d}",
-                        member_id=agent.id,
-                        holder_name=agent.name,
-                        level="junior",
-                        issue_date=until - timedelta(days=365),
-                        valid_until=until,
-                        status=CertificateStatus.ACTIVE,
-                        created_at=CREATED,
-                    )
-                )
+                agent = factories.certified_agent(
+                    session, team, f"UT{t:02d}{n:02d}", f"欧阳·{'长名字' * 4}{t:02d}{n:02d}", valid_until=until,
+                    number=f"CS26{t:02d}{n:03d}", now=CREATED,
+                )  # fmt: skip
+                world.sim.add_user(agent.slack_id, agent.name)
     world.runtime.tick(morning(monday))
     [digest] = posts_to(world, HR, "认证小结")  # the simulator refuses what Slack refuses
     text = str(digest.blocks)

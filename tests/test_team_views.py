@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from bot.app.playground import Playground
-from bot.certification.models import Certificate, CertificateStatus
 from bot.core.config import Settings
-from bot.core.db.models import Member, Role, Team
+from bot.core.db.models import Team
+from tests import factories
 from tests.conftest import NOW
 
 CREATED = datetime(2026, 3, 1, tzinfo=UTC)
@@ -24,32 +24,10 @@ def add_team(world: Playground, name: str, size: int, *, prefix: str) -> int:
         session.add(team)
         session.flush()
         for n in range(size):
-            agent = Member(
-                workspace_id="T0DEMO",
-                slack_id=f"U{prefix}{n:04d}",
-                name=f"{prefix}坐席{n:04d}",
-                team=team,
-                role=Role.AGENT,
-                active=True,
-                created_at=CREATED,
-                updated_at=CREATED,
-            )
-            session.add(agent)
-            if n % 3 == 0:
-                session.flush()
-                session.add(
-                    Certificate(
-                        workspace_id="T0DEMO",
-                        number=f"CS25{prefix}{n:04d}",
-                        member_id=agent.id,
-                        holder_name=agent.name,
-                        level="junior",
-                        issue_date=date(2025, 3, 20),
-                        valid_until=date(2026, 3, 20),
-                        status=CertificateStatus.ACTIVE,
-                        created_at=CREATED,
-                    )
-                )
+            factories.certified_agent(
+                session, team, f"U{prefix}{n:04d}", f"{prefix}坐席{n:04d}",
+                valid_until=date(2026, 3, 20) if n % 3 == 0 else None, number=f"CS25{prefix}{n:04d}", now=CREATED,
+            )  # fmt: skip
         return team.id
 
 

@@ -207,12 +207,7 @@ class SlackDriver:
         message's ``state.values`` (ticked checkboxes), sent along as Slack does. ``element``
         clicks a button as a client last showed it, though the message has changed since.
         """
-        if isinstance(message, SimMessage):
-            blocks, channel, ts, text = message.blocks, message.channel, message.ts, message.text
-            response_url = self.sim.new_response_url(origin=(channel, ts))
-        else:
-            blocks, channel, ts, text = message.get("blocks") or [], "CGENERAL", "", str(message.get("text") or "")
-            response_url = self.sim.new_response_url()
+        blocks, channel, ts, text, response_url = self._clicked_in(message)
         button = element if element is not None else find_element(blocks, action_id, value)
         action = {
             "type": button.get("type", "button"),
@@ -225,16 +220,20 @@ class SlackDriver:
             user_id, blocks, channel, ts, text, response_url, action, state, wait, **post_options
         )
 
+    def _clicked_in(self, message: SimMessage | JSONDict) -> tuple[list[JSONDict], str, str, str, str]:
+        """Blocks, channel, ts, text and a fresh response_url of the message clicked in: a
+        posted one (its response_url can replace it), or an ephemeral reply (it cannot)."""
+        if isinstance(message, SimMessage):
+            url = self.sim.new_response_url(origin=(message.channel, message.ts))
+            return message.blocks, message.channel, message.ts, message.text, url
+        blocks, text = message.get("blocks") or [], str(message.get("text") or "")
+        return blocks, "CGENERAL", "", text, self.sim.new_response_url()
+
     def select(
         self, user_id: str, message: SimMessage | JSONDict, action_id: str, value: str, *, wait: float = WAIT
     ) -> Reply:
         """Choose the option with ``value`` in a message's static_select, as Slack reports it."""
-        if isinstance(message, SimMessage):
-            blocks, channel, ts, text = message.blocks, message.channel, message.ts, message.text
-            response_url = self.sim.new_response_url(origin=(channel, ts))
-        else:
-            blocks, channel, ts, text = message.get("blocks") or [], "CGENERAL", "", str(message.get("text") or "")
-            response_url = self.sim.new_response_url()
+        blocks, channel, ts, text, response_url = self._clicked_in(message)
         menu = find_element(blocks, action_id)
         option = next((o for o in menu.get("options") or [] if o.get("value") == value), None)
         if option is None:
