@@ -569,3 +569,20 @@ def test_twelve_judges_with_long_comments_full_of_markup_get_their_results(
     assert len(results) == 1, "the simulator refuses what Slack refuses: the results must fit"
     text = text_of(results[0])
     assert text.count("R&amp;D &lt;客户&gt;") >= 12 and "&amp;amp;" not in text
+
+
+def test_a_poll_in_a_channel_without_the_bot_says_how_to_invite_it(playground: Playground, clock: Clock) -> None:
+    playground.sim.add_channel("CRANDOM", "random")  # public, the bot not invited
+    playground.sim.add_channel("GSECRET", "secret-team", is_private=True)
+    outside = playground.driver.command("UAGENT5", 'poll "Lunch?" "Noodles" "Rice"', channel_id="CRANDOM")
+    assert "/invite @Coachbot" in outside.text and "posted" not in outside.text
+    private = playground.driver.command("UAGENT1", 'poll "午饭？" "面" "饭"', channel_id="GSECRET")
+    assert "私有频道" in private.text
+    with playground.runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(QuickPoll)) == 0
+    playground.sim.channels["CRANDOM"].members.add("UBOT")  # invited: now it works
+    assert (
+        "is posted" in playground.driver.command("UAGENT5", 'poll "Lunch?" "Noodles" "Rice"', channel_id="CRANDOM").text
+    )
+    playground.deliver()
+    assert [m.channel for m in playground.sim.messages if m.channel == "CRANDOM"] == ["CRANDOM"]

@@ -102,6 +102,10 @@ class SlackSimulator:
         # What the token was granted at install: Slack names them in every answer's x-oauth-scopes header.
         self.scopes: list[str] = []
         self.channels: dict[str, SimChannel] = {}
+        # #general, with the bot invited (the demo posts polls there). Other channels are added
+        # with add_channel and then hold Slack's rules; an id never added is taken as one the
+        # bot is in (tests' HR channels), the one place the simulator is kinder than Slack.
+        self.channels["CGENERAL"] = SimChannel("CGENERAL", "general", False, {self.BOT_USER})
         self.users: dict[str, SimUser] = {}
         self.calls: list[tuple[str, JSONDict]] = []
         self.messages: list[SimMessage] = []
@@ -238,6 +242,14 @@ class SlackSimulator:
 
     def _dm_channel(self, user_id: str) -> str:
         return "D" + user_id[1:]
+
+    def _outsider(self, channel_id: str) -> JSONDict | None:
+        """Slack's answer to a post where the bot is not a member: ``not_in_channel`` for a
+        public channel (without chat:write.public), ``channel_not_found`` for a private one."""
+        channel = self.channels.get(channel_id)
+        if channel is None or self.BOT_USER in channel.members:
+            return None
+        return {"ok": False, "error": "channel_not_found" if channel.is_private else "not_in_channel"}
 
     def _resolve_channel(self, channel: str) -> tuple[str, str | None]:
         """A user id as channel means a DM, as in Slack's chat.postMessage."""
@@ -390,6 +402,8 @@ class SlackSimulator:
             return problem
         channel, user = self._resolve_channel(str(params["channel"]))
         if problem := self._known_target(user):
+            return problem
+        if problem := self._outsider(channel):
             return problem
         message = SimMessage(
             channel=channel,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.audit import record
+from bot.core.channels import why_not_postable
 from bot.core.command_line import Invocation
 from bot.core.db.models import Workspace
 from bot.core.errors import UserError
@@ -28,6 +29,8 @@ def run(request: SlackRequest, invocation: Invocation) -> None:
         return
     if not request.channel_id:
         raise UserError("polls.errors.no_channel")
+    if problem := why_not_postable(request.client, request.channel_id):  # before anyone is told "posted"
+        raise UserError(problem)
     with deps.sessions() as session:
         workspace = session.get(Workspace, request.workspace_id)
         assert workspace is not None

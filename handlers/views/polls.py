@@ -7,6 +7,7 @@ from typing import Any
 from slack_bolt import App
 
 from bot.core.audit import record
+from bot.core.channels import why_not_postable
 from bot.core.db.models import Role
 from bot.core.errors import FieldErrors, UserError
 from bot.core.localtime import member_zone
@@ -53,10 +54,13 @@ def submit_poll(incoming: SlackRequest, view: dict[str, Any]) -> None:
         raise error.on("until_date") from None
     flags = _checked(view, "settings")
     spec = PollSpec(question, cleaned, "anonymous" in flags, "multi" in flags, "hidden" in flags, deadline)
+    channel = str(view.get("private_metadata") or "")  # set by us, but a forged form can say anything
+    if problem := why_not_postable(incoming.client, channel):
+        raise UserError(problem)
     with incoming.once() as session:
         poll = create_quick_poll(
             session, workspace_id=incoming.workspace_id, creator=incoming.user_id,
-            channel=str(view.get("private_metadata") or ""), spec=spec, locale=incoming.locale, now=notifier.now,
+            channel=channel, spec=spec, locale=incoming.locale, now=notifier.now,
         )  # fmt: skip
         post_quick_poll(session, notifier, poll)
 
