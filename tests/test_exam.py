@@ -194,6 +194,9 @@ def test_grading_takes_half_points_and_a_regrade_shows_the_old_grade_needs_a_rea
         assert [e.action for e in entries] == ["exam.graded", "exam.regraded"]
         assert entries[1].detail == {"theory": "75", "previous": "72.5", "reason": "漏看了第 1 题的 <回访> & 归档要点"}
     assert attempt_of(world).theory_score == Decimal("75")
+    with world.runtime.sessions() as session:  # opening the written answers is a view of personal data
+        viewed = session.scalars(select(AuditEntry.subject).where(AuditEntry.action == "exam.answers_viewed")).all()
+        assert viewed == ["UAGENT1", "UAGENT1"]
 
     # a form opened before that re-grade is refused rather than silently overwriting it
     stale = world.driver.submit("ULEAD01", regrade, {**more, boxes[0]: {"points": {"value": "9"}}} | reason)

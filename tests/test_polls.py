@@ -586,3 +586,14 @@ def test_a_poll_in_a_channel_without_the_bot_says_how_to_invite_it(playground: P
     )
     playground.deliver()
     assert [m.channel for m in playground.sim.messages if m.channel == "CRANDOM"] == ["CRANDOM"]
+
+
+def test_only_people_in_the_roster_can_vote(playground: Playground, clock: Clock) -> None:
+    playground.driver.command("UAGENT5", 'poll "Lunch?" "Noodles" "Rice"')
+    message = poll_post(playground)
+    poll_id = next(b for b in message.blocks if b.get("block_id", "").startswith("poll-"))["block_id"].split("-")[1]
+    playground.sim.add_user("UGUEST1", "A Guest")
+    refused = playground.driver.click("UGUEST1", message, "poll_vote", f"{poll_id}:0")
+    assert "roster" in refused.text or "名单" in refused.text
+    with playground.runtime.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(QuickVote)) == 0

@@ -59,4 +59,6 @@ def open_grading(incoming: SlackRequest, action: dict[str, Any]) -> None:
             raise UserError("exam.errors.not_submitted")
         require_assessor(session, grader, holder)
         view = exam_grade_modal(deps.renderer, deps.library, incoming.locale, attempt, holder.name)
+        holder_slack = holder.slack_id
     incoming.client.views_open(trigger_id=incoming.trigger_id, view=view)
+    incoming.audit("exam.answers_viewed", subject=holder_slack)  # the agent's written answers

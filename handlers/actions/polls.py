@@ -39,6 +39,7 @@ def _number(action: dict[str, Any]) -> int:
 
 
 def cast_vote(incoming: SlackRequest, action: dict[str, Any]) -> None:
+    incoming.member_or_refuse()  # votes come from the roster only, never from anyone who can forge a click
     poll_id = _number(action)
     option = str(action.get("value") or "").partition(":")[2]
     with incoming.once() as session:
