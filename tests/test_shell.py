@@ -119,3 +119,29 @@ def test_a_form_shows_its_text_pages_on_and_the_clock_is_one(tmp_path: Path) -> 
     assert "Question 1" in out and "A. " in out and out.index("Question 1") < out.index("Answer to question 1")
     assert "Question 5" in out  # the second page, after "Next"
     assert "The playground's clock: 2026-03-02T" in out
+
+
+MONDAY = "2026-03-02T10:00+08:00"
+
+
+def test_a_support_request_seen_by_the_asker_and_the_supporter(tmp_path: Path) -> None:
+    script = "/coach support optin\nas UAGENT5\n/coach support need to vent\nas UAGENT2\n2\nas UAGENT5\n3\nquit\n"
+    out = run_shell(tmp_path, script, "--as", "UAGENT2", "--now", MONDAY).stdout
+    asker, _, rest = out.partition("You are now 张伟 (UAGENT2).")
+    supporter, _, back = rest.partition("You are now Alex Chen (UAGENT5).")
+    assert "went to 1 peer supporter(s), without your name" in asker
+    assert "有位同事想找人聊聊" in supporter and "need to vent" in supporter and "Alex Chen" not in supporter
+    assert "你已接下" in supporter
+    assert "张伟 accepted your request" in back and "[3] Start the chat" in back
+
+
+def test_a_judge_invitation_seen_by_the_lead_and_the_judge(tmp_path: Path) -> None:
+    setup = "/coach score @UAGENT1\n\nUAGENT2,UAGENT3\n" + "\n" * 7
+    scoring = "as UAGENT2\n3\n" + "8\n" * 5 + "声音 & <语速> 都好\n.\nas ULEAD01\nquit\n"
+    out = run_shell(tmp_path, setup + scoring, "--as", "ULEAD01", "--now", MONDAY).stdout
+    lead, _, judge = out.partition("You are now 张伟 (UAGENT2).")
+    assert "实操评分 #1 · 王芳" in lead and "已打分：0/2" in lead
+    assert "李娜 邀请你担任 王芳 实操考核的评委" in judge
+    assert "优秀（≥ 9 分）" in judge  # the rubric's bands, read before scoring
+    assert "你给 王芳 的评分已保存（总分 80/100）" in judge
+    assert "已打分：1/2" in judge.partition("You are now 李娜 (ULEAD01).")[2]  # the lead's card, updated meanwhile

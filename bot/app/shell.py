@@ -190,6 +190,8 @@ class Shell:
                 if message.user in (None, self.user) and message.ephemeral_to is None:
                     where = "DM" if message.user else f"#{message.channel}"
                     self.show_blocks(f"Coachbot ({where}, updated)", message.blocks, text=message.text, message=message)
+                elif message.user and message not in self.unread.get(message.user, []):
+                    self.unread.setdefault(message.user, []).append(message)  # seen when they are next
         fresh = sim.messages[self.seen_messages :]
         self.seen_messages = len(sim.messages)
         others: dict[str, int] = {}
