@@ -359,6 +359,7 @@ def test_anonymous_poll_csv_has_counts_and_no_voters(playground: Playground, clo
     reply = playground.driver.command("UAGENT5", "poll export 1")
     assert "CSV" in reply.text
     upload = next(f for f in playground.sim.files if f["filename"] == "poll-1.csv")
+    assert upload["content"].startswith(b"\xef\xbb\xbf")  # Excel reads the Chinese only with the BOM
     content = upload["content"].decode("utf-8-sig")
     assert list(csv.reader(io.StringIO(content))) == [["option", "votes"], ["'=Great", "1"], ["OK", "1"]]
     assert "UAGENT" not in content and "王芳" not in content and upload["channel"] == "DAGENT5"

@@ -16,9 +16,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.core.csv_safety import write_csv
 from bot.core.db.models import Member, Role
 from bot.core.errors import UserError
+from bot.core.spreadsheets import write_table
 from bot.polls.arguments import PollSpec
 from bot.polls.models import JudgeScore, PollStatus, PracticalScore, QuickPoll, QuickVote, ScoringPoll
 
@@ -166,19 +166,20 @@ def due_quick_polls(session: Session, now: datetime) -> list[int]:
     return list(rows)
 
 
-def export_csv(session: Session, poll: QuickPoll) -> str:
-    """Anonymous polls give counts only: no voter ids, names or vote times (which could identify)."""
+def export_csv(session: Session, poll: QuickPoll) -> bytes:
+    """CSV with the BOM Excel needs for Chinese. Anonymous polls give counts only: no voter
+    ids, names or vote times (which could identify)."""
     counts = tally(session, poll)
     roster = session.execute(select(Member.slack_id, Member.name).where(Member.workspace_id == poll.workspace_id))
     names = {str(slack_id): str(name) for slack_id, name in roster}
     if poll.anonymous:
-        return write_csv(["option", "votes"], [(option, counts.counts[i]) for i, option in enumerate(poll.options)])
+        return write_table(["option", "votes"], [(option, counts.counts[i]) for i, option in enumerate(poll.options)])
     votes = session.scalars(select(QuickVote).where(QuickVote.poll_id == poll.id).order_by(QuickVote.voted_at))
     rows = [
         (names.get(v.voter_slack, ""), v.voter_slack, " | ".join(poll.options[i] for i in v.choices), v.voted_at)
         for v in votes
     ]
-    return write_csv(["name", "slack_id", "choices", "voted_at"], [(*r[:3], r[3].isoformat()) for r in rows])
+    return write_table(["name", "slack_id", "choices", "voted_at"], [(*r[:3], r[3].isoformat()) for r in rows])
 
 
 def forget_poll_data(
