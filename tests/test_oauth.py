@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -13,13 +14,14 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
 from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from bot.app.oauth import manifest_scopes
 from bot.app.runtime import Runtime
 from bot.app.web import BackgroundServer, CoachbotWSGI
 from bot.core.config import SettingsError, load_settings
 from bot.core.db.models import Member, Role
+from bot.core.db.ops import BOTS_TABLE
 from bot.sim.driver import SlackDriver, block_text
 from bot.sim.server import SlackSimulator
 
@@ -62,8 +64,8 @@ class OAuthWorld:
         return bot.bot_token if bot else None
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[OAuthWorld]:
+@contextmanager
+def oauth_world(tmp_path: Path, **extra: str) -> Iterator[OAuthWorld]:
     sim = SlackSimulator(team_id="T0NOBODY", bot_token="xoxb-not-used").start()
     sim.add_user(INSTALLER, "Ivy Installer", locale="en-US", is_admin=True)
     secret = secrets.token_hex(16)
@@ -74,6 +76,7 @@ def world(tmp_path: Path) -> Iterator[OAuthWorld]:
         SLACK_SIGNING_SECRET=secret,
         SLACK_API_URL=sim.api_url,
         COACHBOT_PUBLIC_URL="https://coachbot.example.com",
+        **extra,
     )
     assert settings.oauth_enabled and not settings.slack_bot_token
     runtime = Runtime(settings)
@@ -84,6 +87,29 @@ def world(tmp_path: Path) -> Iterator[OAuthWorld]:
         server.stop()
         runtime.stop()
         sim.stop()
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Iterator[OAuthWorld]:
+    with oauth_world(tmp_path) as built:
+        yield built
+
+
+def test_stored_bot_tokens_are_sealed_and_a_key_rotation_still_opens_them(tmp_path: Path) -> None:
+    from cryptography.fernet import Fernet
+
+    old_key, new_key = Fernet.generate_key().decode(), Fernet.generate_key().decode()
+    with oauth_world(tmp_path, COACHBOT_TOKEN_KEYS=old_key) as world:
+        world.finish_install(world.start_install())
+        token = world.bot_token(TEAM)
+        assert token is not None and token.startswith("xoxb-")
+        with world.runtime.engine.connect() as connection:
+            stored = connection.execute(text(f"SELECT bot_token FROM {BOTS_TABLE}")).scalars().all()  # noqa: S608
+        assert stored and all(t.startswith("gAAAAA") and token not in t for t in stored)
+        world.runtime.tick()  # the outbox opens the sealed token to send the welcome
+        assert [m for m in world.sim.messages_for(INSTALLER) if "Welcome to Coachbot" in m.text]
+    with oauth_world(tmp_path, COACHBOT_TOKEN_KEYS=f"{new_key},{old_key}") as rotated:
+        assert rotated.bot_token(TEAM) == token
 
 
 def test_an_install_stores_the_workspaces_own_token_and_welcomes_the_installer(world: OAuthWorld) -> None:

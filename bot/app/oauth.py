@@ -26,6 +26,7 @@ from slack_sdk.oauth.state_store.sqlalchemy import SQLAlchemyOAuthStateStore
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.pool import NullPool
 
+from bot.app.sealed_tokens import SealedInstallationStore, key_ring
 from bot.core import redaction
 from bot.core.config import Settings
 from bot.core.content.library import CONTENT_DIR
@@ -65,13 +66,24 @@ def make_stores(settings: Settings, engine: Engine) -> OAuthStores:
         # Our SQLite engine takes the write lock at BEGIN; the outbox asks for a token while a
         # job holds it, so the stores read through plain connections (WAL: readers never wait).
         engine = create_engine(settings.database_url, connect_args={"timeout": 10}, poolclass=NullPool)
-    return OAuthStores(
-        installations=SQLAlchemyInstallationStore(
+    if settings.token_keys:
+        installations: SQLAlchemyInstallationStore = SealedInstallationStore(
+            ring=key_ring(settings.token_keys),
             client_id=settings.slack_client_id,
             engine=engine,
             bots_table_name=BOTS_TABLE,
             installations_table_name=INSTALLATIONS_TABLE,
-        ),
+        )
+    else:
+        log.warning("COACHBOT_TOKEN_KEYS is not set: installed bot tokens are stored unencrypted")
+        installations = SQLAlchemyInstallationStore(
+            client_id=settings.slack_client_id,
+            engine=engine,
+            bots_table_name=BOTS_TABLE,
+            installations_table_name=INSTALLATIONS_TABLE,
+        )
+    return OAuthStores(
+        installations=installations,
         states=SQLAlchemyOAuthStateStore(
             expiration_seconds=STATE_EXPIRATION_SECONDS, engine=engine, table_name=OAUTH_STATES_TABLE
         ),

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     slack_client_secret: str | None = Field(default=None, validation_alias="SLACK_CLIENT_SECRET")
     slack_scopes: str | None = Field(default=None, validation_alias="SLACK_SCOPES")  # default: manifest.yml
     public_url: str | None = Field(default=None, validation_alias="COACHBOT_PUBLIC_URL")
+    # Fernet keys (comma-separated, newest first) that seal stored bot tokens in OAuth mode.
+    token_keys: str | None = Field(default=None, validation_alias="COACHBOT_TOKEN_KEYS")
     log_format: Literal["auto", "json", "console"] = Field(default="auto", validation_alias="COACHBOT_LOG_FORMAT")
 
     @field_validator("slack_bot_token")
@@ -136,6 +138,7 @@ _ENV_NAMES = {
     "slack_client_secret": "SLACK_CLIENT_SECRET",
     "slack_scopes": "SLACK_SCOPES",
     "public_url": "COACHBOT_PUBLIC_URL",
+    "token_keys": "COACHBOT_TOKEN_KEYS",
     "log_format": "COACHBOT_LOG_FORMAT",
 }
 
