@@ -146,7 +146,7 @@ class BotTokens:
 def installer_profile(client: Any, user_id: str) -> dict[str, Any]:
     """users.info for the installer; an empty profile if Slack says no (the roster can name them later)."""
     try:
-        user = client.users_info(user=user_id).get("user") or {}
+        user = client.users_info(user=user_id, include_locale=True).get("user") or {}
     except Exception as error:
         log.info("users.info for installer %s failed: %s", user_id, error)
         return {}

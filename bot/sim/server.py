@@ -451,20 +451,19 @@ class SlackSimulator:
         user = self.users.get(str(params.get("user") or ""))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
-        return {
-            "ok": True,
-            "user": {
-                "id": user.id,
-                "name": user.name,
-                "real_name": user.real_name,
-                "tz": user.tz,
-                "locale": user.locale,
-                "deleted": user.deleted,
-                "is_bot": user.is_bot,
-                "is_admin": user.is_admin,
-                "profile": {"real_name": user.real_name, "display_name": user.name},
-            },
+        found = {
+            "id": user.id,
+            "name": user.name,
+            "real_name": user.real_name,
+            "tz": user.tz,
+            "deleted": user.deleted,
+            "is_bot": user.is_bot,
+            "is_admin": user.is_admin,
+            "profile": {"real_name": user.real_name, "display_name": user.name},
         }
+        if str(params.get("include_locale") or "").lower() in {"1", "true"}:
+            found["locale"] = user.locale  # Slack sends the locale only when asked for it
+        return {"ok": True, "user": found}
 
     def _store_view(self, view: JSONDict, view_id: str | None = None) -> JSONDict:
         view_id = view_id or "V" + uuid.uuid4().hex[:10].upper()
