@@ -52,11 +52,8 @@ def hand_in_overdue_exams(ctx: JobContext) -> int:
     attempt per transaction (the attempt's status makes a second run find nothing)."""
     with ctx.sessions() as session:
         due = overdue_attempts(session, ctx.now)
-    handed_in = 0
-    for attempt_id in due:
-        with ctx.sessions.begin() as session:
-            handed_in += hand_in_overdue(session, ctx.notifier, attempt_id)
-    return handed_in
+    notifier = ctx.notifier
+    return ctx.one_by_one(due, lambda session, attempt_id: hand_in_overdue(session, notifier, attempt_id))
 
 
 def _hr_channel(ctx: JobContext, workspace: Workspace) -> str:

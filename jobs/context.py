@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session, sessionmaker
@@ -15,6 +16,8 @@ from bot.core.notify import Notifier
 from bot.core.outbox import OutboxSender
 from bot.core.render import Renderer
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
 class JobContext:
@@ -24,6 +27,15 @@ class JobContext:
     sender: OutboxSender
     now: datetime
     client_for: Callable[[str], WebClient]
+
+    def one_by_one(self, items: Iterable[T], step: Callable[[Session, T], int]) -> int:
+        """``step`` for each item in a transaction of its own (the sum of what it returns):
+        an item's work commits or rolls back alone, and holds the write lock only for itself."""
+        done = 0
+        for item in items:
+            with self.sessions.begin() as session:
+                done += step(session, item)
+        return done
 
     @property
     def notifier(self) -> Notifier:

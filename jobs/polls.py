@@ -14,13 +14,11 @@ def close_due_polls(ctx: JobContext) -> int:
     with ctx.sessions() as session:
         quick = due_quick_polls(session, ctx.now)
         scoring = due_scoring_polls(session, ctx.now)
-    closed = 0
-    for poll_id in quick:
-        with ctx.sessions.begin() as session:
-            closed += close_quick_poll_and_show(session, ctx.notifier, poll_id)
+    notifier = ctx.notifier
+    closed = ctx.one_by_one(quick, lambda session, poll_id: int(close_quick_poll_and_show(session, notifier, poll_id)))
     for poll_id, workspace_id in scoring:
         with ctx.sessions.begin() as session:
-            results, chart = close_scoring_poll_and_report(session, ctx.notifier, poll_id)
+            results, chart = close_scoring_poll_and_report(session, notifier, poll_id)
         closed += results is not None
         if chart is not None:
             chart.upload(ctx.client_for(workspace_id))

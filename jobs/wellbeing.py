@@ -39,8 +39,5 @@ def fall_back_unanswered_requests(ctx: JobContext) -> int:
     """Requests nobody accepted in time go to the support channel; the requester is told."""
     with ctx.sessions() as session:
         overdue = overdue_requests(session, ctx.now)
-    handled = 0
-    for request_id in overdue:
-        with ctx.sessions.begin() as session:
-            handled += fall_back(session, ctx.notifier, request_id)
-    return handled
+    notifier = ctx.notifier
+    return ctx.one_by_one(overdue, lambda session, request_id: fall_back(session, notifier, request_id))

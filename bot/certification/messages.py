@@ -190,9 +190,8 @@ def hr_line(renderer: Renderer, locale: str, reminder: DueReminder, team: str) -
     )
 
 
-# Slack refuses a section over 3,000 characters and a message over 50 blocks, and cuts text
-# past 40,000: a part holds at most 12 sections of at most 2,900 (escaped) characters.
-HR_SECTION_LIMIT = 2900
+# Slack refuses a message over 50 blocks and cuts text past 40,000 characters: a part holds
+# at most 12 sections of at most SECTION_TEXT (2,900 escaped) characters.
 HR_SECTIONS_PER_PART = 12
 
 
@@ -211,7 +210,7 @@ def hr_stage_messages(renderer: Renderer, locale: str, today: date, stage: str, 
     for row in rows:
         reminder = DueReminder(row.certificate, stage, (row.certificate.valid_until - today).days)
         hr_lines.append(hr_line(renderer, locale, reminder, row.team or "—"))
-    sections = pack_lines(hr_lines, max_sections=len(hr_lines), limit=HR_SECTION_LIMIT).sections
+    sections = pack_lines(hr_lines, max_sections=len(hr_lines)).sections
     parts = [sections[i : i + HR_SECTIONS_PER_PART] for i in range(0, len(sections), HR_SECTIONS_PER_PART)]
     title = renderer.t(
         locale,

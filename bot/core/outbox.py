@@ -75,6 +75,31 @@ def wake_after_commit(sessions: sessionmaker[Session], wake: Callable[[], None])
         session.info.pop(_QUEUED, None)
 
 
+UNSENT = (OutboxStatus.PENDING, OutboxStatus.SENDING)
+
+
+def cancel_unsent(
+    session: Session,
+    workspace_id: str,
+    reason: str,
+    *,
+    channel: str | None = None,
+    statuses: tuple[OutboxStatus, ...] = UNSENT,
+) -> int:
+    """Fail the workspace's messages not yet sent (only those to ``channel`` if given) with
+    ``reason`` as their error; how many were cancelled."""
+    where = [OutboxMessage.workspace_id == workspace_id, OutboxMessage.status.in_(statuses)]
+    if channel is not None:
+        where.append(OutboxMessage.payload["channel"].as_string() == channel)
+    cancelled = session.execute(
+        update(OutboxMessage)
+        .where(*where)
+        .values(status=OutboxStatus.FAILED, last_error=reason, claimed_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(cancelled, "rowcount", 0) or 0)
+
+
 def pending_count(session: Session) -> int:
     """Messages still waiting to be sent (due now or later), across workspaces."""
     query = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == OutboxStatus.PENDING)

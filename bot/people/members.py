@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.core.audit import record
-from bot.core.db.models import Member, OutboxMessage, OutboxStatus, Role
+from bot.core.db.models import Member, OutboxStatus, Role
 from bot.core.errors import UserError
+from bot.core.outbox import cancel_unsent
 
 
 def find_member(session: Session, workspace_id: str, slack_id: str) -> Member | None:
@@ -42,14 +43,12 @@ def apply_slack_profile(session: Session, member: Member, profile: dict[str, Any
     member.slack_locale = profile.get("locale") or member.slack_locale
     if profile.get("deleted") and member.active:
         member.active, member.updated_at = False, now
-        session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.workspace_id == member.workspace_id,
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.payload["channel"].as_string() == member.slack_id,
-            )
-            .values(status=OutboxStatus.FAILED, last_error="account_inactive", claimed_until=None)
+        cancel_unsent(
+            session,
+            member.workspace_id,
+            "account_inactive",
+            channel=member.slack_id,
+            statuses=(OutboxStatus.PENDING,),  # one being sent cannot be called back
         )
         record(
             session,

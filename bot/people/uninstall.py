@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.core.audit import record
-from bot.core.db.models import Base, OutboxMessage, OutboxStatus
+from bot.core.db.models import Base
 from bot.core.db.ops import BOTS_TABLE, INSTALLATIONS_TABLE
+from bot.core.outbox import cancel_unsent
 
 
 def forget_install(session: Session, workspace_id: str, now: datetime, *, reason: str) -> int:
@@ -25,14 +26,7 @@ def forget_install(session: Session, workspace_id: str, now: datetime, *, reason
     for name in (BOTS_TABLE, INSTALLATIONS_TABLE):
         table = Base.metadata.tables[name]
         session.execute(delete(table).where(table.c.team_id == workspace_id))
-    unsent = (OutboxStatus.PENDING, OutboxStatus.SENDING)
-    cancelled = session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.workspace_id == workspace_id, OutboxMessage.status.in_(unsent))
-        .values(status=OutboxStatus.FAILED, last_error=reason, claimed_until=None)
-        .execution_options(synchronize_session=False)
-    )
-    count = int(getattr(cancelled, "rowcount", 0) or 0)
+    count = cancel_unsent(session, workspace_id, reason)
     record(session, workspace_id=workspace_id, actor="slack", action=f"workspace.{reason}", now=now,
            detail={"cancelled_messages": count})  # fmt: skip
     return count

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.core.block_budget import pack_lines
+from bot.core.block_budget import MAX_BLOCKS, pack_lines
 from bot.core.content.library import ContentLibrary
 from bot.core.content.schema import Criterion, Rubric
 from bot.core.db.models import Member
@@ -32,7 +32,6 @@ MAX_COMMENT_SHOWN = 200
 # Slack refuses a section over 3,000 characters and a message over 50 blocks: a criterion
 # is one section, its band descriptions shortened (never cut inside an escape) to fit.
 SECTION_LIMIT = 2900
-MAX_BLOCKS = 50
 
 
 def _points(value: float) -> str:
