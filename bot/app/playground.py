@@ -75,7 +75,7 @@ class Playground:
         self.runtime.sender.pacer = ChannelPacer(per_second=1000, burst=100)
         self.runtime.warm_up()
         self.server = BackgroundServer(CoachbotWSGI(self.runtime.app, self.runtime.sessions)).start()
-        self.driver = SlackDriver(self.server.url, secret, self.sim, DEMO_WORKSPACE)
+        self.driver = SlackDriver(self.server.url, secret, self.sim, DEMO_WORKSPACE, answering=self.runtime.answering)
         self.seed()
 
     def seed(self) -> None:

@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.app.oauth import BotTokens, OAuthStores, make_stores
-from bot.app.slack_app import create_app, make_web_client
+from bot.app.slack_app import LISTENER_THREADS, create_app, make_web_client
 from bot.core import redaction
 from bot.core.calendar import preload as preload_calendars
 from bot.core.clock import TravelClock
@@ -48,6 +48,7 @@ class Runtime:
         self.sessions = make_session_factory(self.engine)
         self.renderer = Renderer()
         self.work = ContextExecutor(max_workers=WORK_THREADS, thread_name_prefix="coachbot-work")
+        self.listeners = ContextExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="coachbot-listener")
         self.deps = Deps(settings, self.sessions, self.renderer, clock, after_ack=self.work)
         self.sender = OutboxSender(
             self.sessions, self.client_for, rate=settings.outbox_rate, concurrency=settings.outbox_concurrency
@@ -60,7 +61,7 @@ class Runtime:
     @cached_property
     def app(self) -> App:
         """Built on first use: CLI commands such as a roster import need no Slack app."""
-        return create_app(self.deps, self.oauth)
+        return create_app(self.deps, self.oauth, self.listeners)
 
     @cached_property
     def oauth(self) -> OAuthStores | None:
@@ -85,6 +86,10 @@ class Runtime:
             if client is None:  # one client per token: the outbox sender caches by client
                 client = self._clients[(workspace_id, token)] = make_web_client(self.settings, token or "")
             return client
+
+    def answering(self) -> bool:
+        """Whether a request is still being answered: a listener or its after-ack work runs."""
+        return self.listeners.busy + self.work.busy > 0
 
     def job_context(self, now: datetime | None = None) -> JobContext:
         return JobContext(

@@ -73,7 +73,7 @@ def identify_token(settings: Settings, token: str | None = None) -> BotIdentity:
 LISTENER_THREADS = 32
 
 
-def create_app(deps: Deps, oauth: OAuthStores | None = None) -> App:
+def create_app(deps: Deps, oauth: OAuthStores | None = None, listeners: ContextExecutor | None = None) -> App:
     """Single-workspace with SLACK_BOT_TOKEN; with ``oauth`` stores, any workspace can install."""
     settings = deps.settings
     app = App(
@@ -86,7 +86,7 @@ def create_app(deps: Deps, oauth: OAuthStores | None = None) -> App:
         # Carries each request's log context. Bolt runs even the ack on these threads, so a
         # burst must find one free: listeners ack first and hand slow work to the runtime's
         # work pool (handlers.request.answering); threads start only when needed.
-        listener_executor=ContextExecutor(max_workers=LISTENER_THREADS),
+        listener_executor=listeners or ContextExecutor(max_workers=LISTENER_THREADS),
     )
     app.use(bolt_request_context)
     register_all(app, deps)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import logging
 import sys
+import threading
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -88,8 +89,35 @@ def bolt_request_context(body: dict[str, Any], next: Callable[[], Any]) -> Any:
 
 
 class ContextExecutor(ThreadPoolExecutor):
-    """Bolt's listener executor, carrying the request's log context into the listener thread."""
+    """Bolt's listener executor, carrying the request's log context into the listener thread.
+
+    It also counts the work submitted and not yet finished (``busy``): a listener hands its
+    after-ack work on before it returns, so while a request is being answered at least one
+    executor is busy, and the playground's driver can tell an answer still coming from none.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._busy = 0
+        self._busy_lock = threading.Lock()
+
+    @property
+    def busy(self) -> int:
+        with self._busy_lock:
+            return self._busy
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
         context = contextvars.copy_context()
-        return super().submit(context.run, fn, *args, **kwargs)
+        with self._busy_lock:
+            self._busy += 1
+        try:
+            future = super().submit(context.run, fn, *args, **kwargs)
+        except BaseException:
+            self._finished(None)
+            raise
+        future.add_done_callback(self._finished)
+        return future
+
+    def _finished(self, _future: Future[Any] | None) -> None:
+        with self._busy_lock:
+            self._busy -= 1

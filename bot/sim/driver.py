@@ -12,6 +12,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -97,8 +98,19 @@ def block_text(block: JSONDict) -> str:
 
 
 class SlackDriver:
-    def __init__(self, app_url: str, signing_secret: str, sim: SlackSimulator, team_id: str | None = None) -> None:
+    def __init__(
+        self,
+        app_url: str,
+        signing_secret: str,
+        sim: SlackSimulator,
+        team_id: str | None = None,
+        *,
+        answering: Callable[[], bool] | None = None,
+    ) -> None:
         self.app_url = app_url.rstrip("/") + "/slack/events"
+        # Whether the app is still answering a request (the playground knows): a wait for a
+        # reply ends when the app is done, instead of running out a timeout for none.
+        self.answering = answering
         self.verifier = SignatureVerifier(signing_secret)
         self.sim = sim
         self.team_id = team_id or sim.team_id
@@ -149,10 +161,20 @@ class SlackDriver:
     def _collect(self, status: int, body: str, response_url: str | None, wait: float) -> Reply:
         reply = Reply(status, body, response_url)
         if response_url and wait > 0:
-            self.sim.wait_for(lambda: bool(self.sim.replies(response_url)), timeout=wait)
-            time.sleep(0.05)  # a second reply may follow the first
+            if self.answering is None:
+                self.sim.wait_for(lambda: bool(self.sim.replies(response_url)), timeout=wait)
+                time.sleep(0.05)  # a second reply may follow the first
+            else:
+                self._until_answered(wait)
             reply.responses = self.sim.replies(response_url)
         return reply
+
+    def _until_answered(self, wait: float) -> None:
+        """Wait until the app has finished with the request (every reply it makes is in)."""
+        assert self.answering is not None
+        deadline = time.monotonic() + wait
+        while self.answering() and time.monotonic() < deadline:
+            time.sleep(0.005)
 
     # ----- what people do in Slack -------------------------------------------------------
     def command(
