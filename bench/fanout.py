@@ -13,7 +13,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from sqlalchemy import func, select
 
 from bench.world import MONDAY_0930_SHANGHAI, TOKEN, WORKSPACE, make_world
-from bot.app.slack_app import make_web_client
+from bot.app.slack_client import make_web_client
 from bot.core.db.models import OutboxMessage, OutboxStatus
 from bot.sim.process import SimProcess
 from jobs.lessons import dispatch_lessons

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app.slack_app import make_web_client
+from bot.app.slack_client import make_web_client
 from bot.core import outbox
 from bot.core.config import Settings
 from bot.core.db.models import OutboxMessage, OutboxStatus

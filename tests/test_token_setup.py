@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from bot.app.cli import app
 from bot.app.playground import Playground
-from bot.app.slack_app import SlackCheckFailed, identify_token
+from bot.app.slack_client import SlackCheckFailed, identify_token
 from bot.core.config import Settings, load_settings
 from bot.core.db.engine import make_engine, make_session_factory
 from bot.core.db.models import AuditEntry, Member, Workspace

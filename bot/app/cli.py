@@ -320,7 +320,7 @@ def _workspace_id(session: Session, explicit: str | None, settings: Settings) ->
 
 def _token_team(settings: Settings) -> tuple[str, str]:
     """The bot token's workspace, asked of Slack once (auth.test)."""
-    from bot.app.slack_app import SlackCheckFailed, identify_token
+    from bot.app.slack_client import SlackCheckFailed, identify_token
 
     try:
         identity = identify_token(settings)

@@ -12,7 +12,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app.oauth import manifest_scopes
-from bot.app.slack_app import BotIdentity, SlackCheckFailed, identify_token, make_web_client
+from bot.app.slack_client import BotIdentity, SlackCheckFailed, identify_token, make_web_client
 from bot.core.config import Settings
 from bot.core.db.models import Workspace
 from bot.core.errors import UserError

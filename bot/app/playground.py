@@ -15,7 +15,7 @@ from bot.app.web import BackgroundServer, CoachbotWSGI
 from bot.core.clock import TravelClock
 from bot.core.config import Settings
 from bot.core.db.models import Member, Role
-from bot.core.pacing import ChannelPacer
+from bot.core.pacing import ChannelPacer, TokenBucket
 from bot.people.roster import import_roster
 from bot.people.workspaces import ensure_workspace
 from bot.sim.driver import SlackDriver
@@ -71,8 +71,10 @@ class Playground:
         )
         self.runtime = Runtime(self.settings, clock=TravelClock(start))
         # The playground's simulator has no per-channel limit, and `tick` time-travels days in
-        # seconds: Slack's one-message-a-second pacing would only make the demo wait.
+        # seconds: Slack's pacing (a message a second per channel, the workspace's
+        # COACHBOT_OUTBOX_RATE) would only make the demo wait. Pacing has its own tests.
         self.runtime.sender.pacer = ChannelPacer(per_second=1000, burst=100)
+        self.runtime.sender.bucket = TokenBucket(1000)
         self.runtime.warm_up()
         self.server = BackgroundServer(CoachbotWSGI(self.runtime.app, self.runtime.sessions)).start()
         self.driver = SlackDriver(self.server.url, secret, self.sim, DEMO_WORKSPACE, answering=self.runtime.answering)

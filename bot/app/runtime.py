@@ -7,14 +7,13 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App
 from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot.app.oauth import BotTokens, OAuthStores, make_stores
-from bot.app.slack_app import LISTENER_THREADS, create_app, make_web_client
+from bot.app.slack_client import make_web_client
 from bot.core import redaction
 from bot.core.calendar import preload as preload_calendars
 from bot.core.clock import TravelClock
@@ -31,9 +30,13 @@ from jobs import run_due_jobs
 from jobs.context import JobContext
 from jobs.scheduler import OutboxPump, start_scheduler
 
+if TYPE_CHECKING:
+    from slack_bolt import App
+
 log = logging.getLogger(__name__)
 
 WORK_THREADS = 8  # SQLite takes one writer at a time; PostgreSQL uses them all
+LISTENER_THREADS = 32  # Bolt runs even the ack on these: a burst must find one free
 
 
 class Runtime:
@@ -60,7 +63,9 @@ class Runtime:
 
     @cached_property
     def app(self) -> App:
-        """Built on first use: CLI commands such as a roster import need no Slack app."""
+        """Built on first use: CLI commands and `jobs tick` need no Slack app (nor its handlers)."""
+        from bot.app.slack_app import create_app
+
         return create_app(self.deps, self.oauth, self.listeners)
 
     @cached_property

@@ -3,74 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from slack_bolt import App
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler
 from slack_sdk.oauth.installation_store import Installation
 
 from bot.app.oauth import OAuthStores, installer_profile, oauth_settings
-from bot.core.config import Settings
+from bot.app.slack_client import make_web_client
 from bot.core.deps import Deps
 from bot.core.logging_setup import ContextExecutor, bolt_request_context
 from bot.core.notify import Notifier
 from bot.people.use_cases import welcome_first_admin
 from handlers import register_all
-
-
-def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A real slack_sdk client aimed at SLACK_API_URL, retrying connection errors and 429s."""
-    return WebClient(
-        token=token or settings.slack_bot_token,
-        base_url=settings.slack_api_url,
-        timeout=15,
-        retry_handlers=[ConnectionErrorRetryHandler(max_retry_count=2), RateLimitErrorRetryHandler(max_retry_count=1)],
-    )
-
-
-@dataclass(frozen=True)
-class BotIdentity:
-    """Who a bot token is, from Slack's auth.test: its workspace and the scopes it was granted."""
-
-    team_id: str
-    team_name: str
-    user_id: str
-    scopes: frozenset[str]
-
-
-class SlackCheckFailed(Exception):
-    """auth.test did not answer who the token is: ``reason`` is Slack's error code
-    (``invalid_auth``, ``not_authed``, ``account_inactive``, ``token_revoked``…) or
-    ``unreachable`` when no answer came back at all."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def identify_token(settings: Settings, token: str | None = None) -> BotIdentity:
-    """One auth.test call. Slack lists the token's scopes in the ``x-oauth-scopes`` header of
-    every Web API answer, so this one call also says what the install granted."""
-    client = make_web_client(settings, token)
-    try:
-        response = client.auth_test()
-    except SlackApiError as error:
-        raise SlackCheckFailed(str(error.response.get("error") or "unknown_error")) from None
-    except (SlackClientError, OSError):  # connection refused, DNS, TLS, timeout
-        raise SlackCheckFailed("unreachable") from None
-    headers = {name.lower(): value for name, value in (response.headers or {}).items()}
-    scopes = headers.get("x-oauth-scopes") or ""
-    return BotIdentity(
-        team_id=str(response.get("team_id") or ""),
-        team_name=str(response.get("team") or ""),
-        user_id=str(response.get("user_id") or ""),
-        scopes=frozenset(scope.strip() for scope in str(scopes).split(",") if scope.strip()),
-    )
-
-
-LISTENER_THREADS = 32
 
 
 def create_app(deps: Deps, oauth: OAuthStores | None = None, listeners: ContextExecutor | None = None) -> App:
@@ -86,7 +29,7 @@ def create_app(deps: Deps, oauth: OAuthStores | None = None, listeners: ContextE
         # Carries each request's log context. Bolt runs even the ack on these threads, so a
         # burst must find one free: listeners ack first and hand slow work to the runtime's
         # work pool (handlers.request.answering); threads start only when needed.
-        listener_executor=listeners or ContextExecutor(max_workers=LISTENER_THREADS),
+        listener_executor=listeners or ContextExecutor(max_workers=32),
     )
     app.use(bolt_request_context)
     register_all(app, deps)

@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-import charset_normalizer
-import openpyxl
-
 from bot.core.csv_safety import FORMULA_PREFIXES, neutralise
 from bot.core.i18n import default_catalog
 
@@ -131,6 +128,8 @@ def decode_text(data: bytes) -> str:
         pass
     # Excel's "CSV" on Chinese Windows: GB18030 (simplified) or Big5 (traditional). Both
     # decode each other's bytes without error, so the detector tells them apart.
+    import charset_normalizer  # imported on first use: start-up stays quick
+
     guess = charset_normalizer.from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
     if guess is None:
         guess = charset_normalizer.from_bytes(data).best()
@@ -148,6 +147,8 @@ def _decode(data: bytes, encoding: str) -> str:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
+    import openpyxl  # imported on first use: start-up stays quick
+
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign zip
@@ -178,6 +179,8 @@ def write_table(header: Sequence[str], rows: Iterable[Sequence[object]], filenam
     Cells a spreadsheet would run as a formula are prefixed with a quote either way.
     """
     if is_xlsx(filename):
+        import openpyxl
+
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet()
         sheet.append(list(header))
