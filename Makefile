@@ -28,10 +28,12 @@ lint: $(STAMP)
 content-check: $(STAMP)
 	$(BIN)/coachbot content check
 
-# pytest exits 5 when a marker selects no tests; that is not a failure. One worker per core
-# (pytest-xdist): every test uses its own temporary directory, database and ports.
+# pytest exits 5 when a marker selects no tests; that is not a failure. Two workers per core
+# (pytest-xdist): many tests wait on sockets and subprocesses, and every test uses its own
+# temporary directory, database and ports.
+WORKERS ?= $(shell echo $$(( $$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1) * 2 )))
 unit: $(STAMP)
-	$(BIN)/python -m pytest -p no:cacheprovider -q -n auto $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
+	$(BIN)/python -m pytest -p no:cacheprovider -q -n $(WORKERS) $(PYTEST_ARGS); rc=$$?; [ $$rc -eq 5 ] && rc=0; exit $$rc
 
 ## PostgreSQL tests start a throwaway server from the installed binaries; install them if missing.
 postgres-binaries:

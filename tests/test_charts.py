@@ -56,6 +56,7 @@ def test_checkin_chart_has_a_legend_in_the_readers_language(locale: str) -> None
 def test_the_checkin_chart_has_a_title_and_labelled_axes_in_the_readers_language() -> None:
     from matplotlib.figure import Figure
 
+    cjk_font()  # as png() does before drawing: the Chinese labels need the CJK font
     figure = Figure()
     draw_checkins(figure, POINTS, chart_labels(Renderer(), "zh-CN", len(POINTS)))
     [axes] = figure.axes
