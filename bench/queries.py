@@ -14,7 +14,7 @@ from bot.certification.certificates import team_page
 from bot.certification.models import Certificate, CertificateStatus
 from bot.certification.reminders import due_reminders
 from bot.core.calendar import WorkCalendar
-from bot.core.content.loader import content_library
+from bot.core.content.bundle import Content
 from bot.core.db.models import Member, Role, Team
 from bot.learning.models import QuizItem
 from bot.learning.progress import team_progress
@@ -44,7 +44,7 @@ def _measure(world: Any, action: Any, repeats: int = 5) -> tuple[int, float]:
 
 def team_views(sizes: tuple[int, ...] = (10, 100, 1000)) -> dict[str, Any]:
     figures: dict[str, Any] = {"benchmark": "team_views"}
-    library = content_library()
+    library = Content.load().library
     questions = list(library.questions)
     for size in sizes:
         world = make_world(size)
@@ -135,7 +135,7 @@ def expiry_scan(certificates: int = 100_000) -> dict[str, Any]:
             session.execute(raw_sql, {"horizon": TODAY + timedelta(days=30), "ws": WORKSPACE}).all()
 
         def scan(session: Any) -> None:
-            due_reminders(session, WORKSPACE, TODAY)
+            due_reminders(session, Content.load().rules, WORKSPACE, TODAY)
 
         _, raw_seconds = _measure(world, raw, repeats=3)
         _, scan_seconds = _measure(world, scan, repeats=3)

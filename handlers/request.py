@@ -143,7 +143,7 @@ class SlackRequest:
     @property
     def notifier(self) -> Notifier:
         """For use cases: renders in each recipient's language and queues, at this instant."""
-        return Notifier(self.deps.renderer, self.deps.library, self.deps.now())
+        return Notifier(self.deps.renderer, self.deps.content, self.deps.now())
 
     # ----- permissions -----------------------------------------------------------------
     def member_or_refuse(self) -> Member:

@@ -15,7 +15,9 @@ def close_due_polls(ctx: JobContext) -> int:
         quick = due_quick_polls(session, ctx.now)
         scoring = due_scoring_polls(session, ctx.now)
     notifier = ctx.notifier
-    closed = ctx.one_by_one(quick, lambda session, poll_id: int(close_quick_poll_and_show(session, notifier, poll_id)))
+    closed = ctx.one_by_one(
+        "polls", quick, lambda session, poll_id: int(close_quick_poll_and_show(session, notifier, poll_id))
+    )
     for poll_id, workspace_id in scoring:
         with ctx.sessions.begin() as session:
             results, chart = close_scoring_poll_and_report(session, notifier, poll_id)

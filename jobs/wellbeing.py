@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy.exc import IntegrityError
-
 from bot.wellbeing.checkins import prompts_due
 from bot.wellbeing.support import overdue_requests
 from bot.wellbeing.use_cases import fall_back, send_checkin_prompt
@@ -24,15 +22,13 @@ def run_wellbeing_jobs(ctx: JobContext) -> int:
 
 def send_checkin_prompts(ctx: JobContext) -> int:
     with ctx.sessions() as session:
-        due = prompts_due(session, ctx.now)
-    sent = 0
-    for item in due:
-        try:
-            with ctx.sessions.begin() as session:
-                sent += send_checkin_prompt(session, ctx.notifier, item.member_id, item.local_date)
-        except IntegrityError:
-            log.info("check-in prompt for member %s on %s was sent by another run", item.member_id, item.local_date)
-    return sent
+        due = prompts_due(session, ctx.now, ctx.content.calendar_for)
+    notifier = ctx.notifier
+    return ctx.one_by_one(
+        "checkin_prompts",
+        due,
+        lambda session, item: send_checkin_prompt(session, notifier, item.member_id, item.local_date),
+    )
 
 
 def fall_back_unanswered_requests(ctx: JobContext) -> int:
@@ -40,4 +36,6 @@ def fall_back_unanswered_requests(ctx: JobContext) -> int:
     with ctx.sessions() as session:
         overdue = overdue_requests(session, ctx.now)
     notifier = ctx.notifier
-    return ctx.one_by_one(overdue, lambda session, request_id: fall_back(session, notifier, request_id))
+    return ctx.one_by_one(
+        "support_fallbacks", overdue, lambda session, request_id: fall_back(session, notifier, request_id)
+    )

@@ -24,6 +24,7 @@ from bot.core.config import Settings
 from bot.core.db.models import Member, Role, Team
 from bot.core.errors import UserError
 from bot.sim.server import SimMessage
+from tests.shipped import CONTENT
 
 HR = "CHR0001"
 REGISTER_ZH = """证书编号,姓名,部门,认证等级,有效期至,发证日期,复评结果
@@ -53,9 +54,9 @@ CS2025003,Alex Chen,Support,junior,2026/03/20,2025/03/20,,UAGENT5
 def test_composite_is_40_40_20_and_levels_follow_the_thresholds(
     theory: str, practical: str, daily: str, composite: str, level: CertificationLevel
 ) -> None:
-    score = composite_score(Decimal(theory), Decimal(practical), Decimal(daily))
+    score = composite_score(CONTENT.rules, Decimal(theory), Decimal(practical), Decimal(daily))
     assert score == Decimal(composite)
-    assert certification_level(score) is level
+    assert certification_level(CONTENT.rules, score) is level
 
 
 @pytest.mark.parametrize(
@@ -138,7 +139,7 @@ def test_an_ambiguous_name_needs_a_slack_id(world: Playground) -> None:
 def test_export_round_trips_through_import(world: Playground, tmp_path: Path) -> None:
     import_text(world, REGISTER_ZH + REGISTER_EN.split("\n", 1)[1].replace(",UAGENT5", "").replace("/", "-"))
     with world.runtime.sessions() as session:
-        data, count = export_register(session, "T0DEMO", today=date(2026, 3, 1))
+        data, count = export_register(session, "T0DEMO", rules=CONTENT.rules, today=date(2026, 3, 1))
     exported = data.decode("utf-8-sig")
     with world.runtime.sessions.begin() as session:
         for cert in session.scalars(select(Certificate)):
@@ -353,9 +354,8 @@ def test_cli_import_and_export(world: Playground, tmp_path: Path, monkeypatch: p
 
 
 def test_theory_exam_from_window_to_graded_score(world: Playground) -> None:
-    from bot.core.content.loader import content_library
 
-    library = content_library()
+    library = CONTENT.library
     assert "目前没有为你开放的考试" in world.driver.command("UAGENT1", "exam").text
     assert "只有以下角色可以执行此操作：hr, lead" in world.driver.command("UAGENT2", "exam open <@UAGENT1|a> 7").text
     opened = world.driver.command("ULEAD01", "exam open <@UAGENT1|a> 7")
@@ -433,9 +433,8 @@ def _sample_certificate() -> Certificate:
 
 
 def _sample_exam() -> dict[str, object]:
-    from bot.core.content.loader import content_library
 
-    library = content_library()
+    library = CONTENT.library
     exam = next(e for e in library.exams if e.id == "theory_standard")
     singles = [q.id for q in library.questions.values() if q.kind.value == "single"][:20]
     last = exam_pages(exam, singles)[-1]

@@ -12,20 +12,20 @@ from sqlalchemy.orm import Session
 from bot.certification import use_cases
 from bot.certification.models import Certificate
 from bot.certification.reminders import DueReminder, due_reminders
-from bot.core.content.loader import content_library
 from bot.core.db.models import Member, OutboxMessage, Role, Team, Workspace
 from bot.core.errors import UserError
 from bot.core.notify import Notifier
 from bot.core.render import Renderer
 from tests import factories
 from tests.conftest import NOW
+from tests.shipped import CONTENT
 
 PASS = {"theory": Decimal("92"), "practical": Decimal("88.5"), "daily": Decimal("90")}
 LONG_NAME = "司马" + "长孙" * 15 + "&<>"
 
 
 def notifier(renderer: Renderer, days: int = 0) -> Notifier:
-    return Notifier(renderer, content_library(), NOW + timedelta(days=days))
+    return Notifier(renderer, CONTENT, NOW + timedelta(days=days))
 
 
 def channels(session: Session) -> list[str]:
@@ -86,7 +86,7 @@ def test_reminders_for_30_teams_reach_agent_and_lead_once_and_hr_in_one_post_how
     workspace = session.get(Workspace, "T0TEST")
     assert workspace is not None
     for _run in range(2):
-        for due in due_reminders(session, "T0TEST", NOW.date()):
+        for due in due_reminders(session, CONTENT.rules, "T0TEST", NOW.date()):
             cert = session.get(Certificate, due.certificate_id)
             assert cert is not None
             reminder = DueReminder(cert, due.stage, due.days_left)

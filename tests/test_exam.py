@@ -12,9 +12,9 @@ from sqlalchemy import select
 from bot.app.playground import Playground
 from bot.certification.models import ExamAttempt
 from bot.core.clock import TravelClock
-from bot.core.content.loader import content_library
 from bot.core.db.models import AuditEntry
 from tests.conftest import NOW
+from tests.shipped import CONTENT
 
 JSONDict = dict[str, Any]
 SHORT_TEXT = "先安抚情绪 & 确认诉求 <再> 给出方案，最后回访。"
@@ -44,7 +44,7 @@ def blocks_of(view: JSONDict, prefix: str) -> list[str]:
 
 def right_answers(view: JSONDict) -> dict[str, dict[str, JSONDict]]:
     """Every question on the page answered (correctly), every short answer written."""
-    library = content_library()
+    library = CONTENT.library
     values: dict[str, dict[str, JSONDict]] = {}
     for block in blocks_of(view, "q-"):
         answer = library.questions[block[2:]].answer[0]

@@ -12,7 +12,6 @@ from typer.testing import CliRunner
 
 from bot.app.cli import app
 from bot.app.playground import Playground
-from bot.core.content.loader import content_library
 from bot.core.db.models import Member
 from bot.learning.models import LessonDelivery, QuizItem, ReviewCard
 from bot.people.preferences import Preferences, save_preferences
@@ -27,6 +26,7 @@ from tests.learning_helpers import (
     member_id,
     questions,
 )
+from tests.shipped import CONTENT
 
 AGENTS = ("UAGENT1", "UAGENT2", "UAGENT3", "UAGENT4", "UAGENT5")
 
@@ -58,14 +58,14 @@ def test_lessons_arrive_at_each_agents_local_lesson_time(world: Playground) -> N
 
 def test_the_first_lesson_follows_the_curriculum_with_one_to_three_questions(world: Playground) -> None:
     world.runtime.tick(SHANGHAI_0930)
-    first = content_library().curriculum[0]
+    first = CONTENT.library.curriculum[0]
     card = lesson_cards(world, "UAGENT5")[0]
     assert first.title.en in card.text
     sent = questions(world, "UAGENT5")
     assert 1 <= len(sent) <= 3
     with world.runtime.sessions() as session:
         items = session.scalars(select(QuizItem).where(QuizItem.member_id == member_id(world, "UAGENT5"))).all()
-        assert {i.question_id for i in items} <= {q.id for q in content_library().questions_for(first.id)}
+        assert {i.question_id for i in items} <= {q.id for q in CONTENT.library.questions_for(first.id)}
     chinese = lesson_cards(world, "UAGENT1")[0]
     assert first.title.zh in chinese.text
 
@@ -145,7 +145,7 @@ def test_two_concurrent_ticks_deliver_exactly_one_lesson_each(world: Playground)
 def test_answering_updates_the_message_the_card_and_the_streak(world: Playground) -> None:
     world.runtime.tick(SHANGHAI_0930)
     message = questions(world, "UAGENT5")[0]
-    question = content_library().questions[world_item_question(world, item_id(message))]
+    question = CONTENT.library.questions[world_item_question(world, item_id(message))]
     right = question.answer[0]
     if question.kind.value == "multiple":
         state = {
@@ -182,7 +182,7 @@ def test_a_wrong_answer_comes_back_sooner_than_a_right_one(world: Playground) ->
     first, second = questions(world, "UAGENT5")[:2]
     right_q = world_item_question(world, item_id(first))
     wrong_q = world_item_question(world, item_id(second))
-    library = content_library()
+    library = CONTENT.library
     for message, correct in ((first, True), (second, False)):
         question = library.questions[world_item_question(world, item_id(message))]
         if question.kind.value == "multiple":

@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 
 from bot.app.playground import Playground
 from bot.core.command_line import parse
-from bot.core.content.loader import content_library
 from bot.core.db.models import AuditEntry, Member, OutboxMessage, Team
 from bot.core.errors import UserError
 from bot.polls.arguments import MAX_OPTIONS, parse_mention, parse_poll_args, poll_action
@@ -28,11 +27,12 @@ from bot.polls.scoring import latest_practical_score
 from bot.sim.driver import block_text
 from bot.sim.server import SimMessage
 from tests.learning_helpers import member_id
+from tests.shipped import CONTENT
 
 START = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)  # Monday 09:30 in Shanghai
 DEADLINE = datetime(2026, 3, 3, 10, 0, tzinfo=UTC)  # Tuesday 18:00 in Shanghai
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-CRITERIA = [c.id for c in content_library().rubric("practical_default").criteria]
+CRITERIA = [c.id for c in CONTENT.library.rubric("practical_default").criteria]
 
 
 class Clock:

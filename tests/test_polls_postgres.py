@@ -12,7 +12,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.config import load_settings
-from bot.core.content.loader import content_library
 from bot.core.db.models import OutboxMessage, Role
 from bot.core.outbox import OutboxSender
 from bot.core.render import Renderer
@@ -24,12 +23,13 @@ from bot.sim.server import SlackSimulator
 from jobs.context import JobContext
 from jobs.polls import close_due_polls
 from tests import factories
+from tests.shipped import CONTENT
 
 pytestmark = pytest.mark.postgres
 
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 DEADLINE = NOW + timedelta(days=1)
-RUBRIC = content_library().rubric("practical_default")
+RUBRIC = CONTENT.library.rubric("practical_default")
 
 
 def open_polls(sessions: sessionmaker[Session]) -> int:
@@ -64,7 +64,7 @@ def test_several_instances_ticking_at_the_deadline_close_each_poll_once(pg_sessi
 
         def instance() -> None:
             sender = OutboxSender(pg_sessions, lambda _w: client)
-            context = JobContext(settings, pg_sessions, renderer, sender, DEADLINE, lambda _w: client)
+            context = JobContext(settings, pg_sessions, renderer, sender, DEADLINE, lambda _w: client, CONTENT)
             barrier.wait()
             closed.append(close_due_polls(context))
 
@@ -93,14 +93,14 @@ def test_a_close_waiting_on_another_finds_the_poll_closed(pg_sessions: sessionma
 
     def first() -> None:
         with pg_sessions.begin() as session:
-            outcomes["first"] = close_scoring_poll(session, poll_id, content_library(), DEADLINE)
+            outcomes["first"] = close_scoring_poll(session, poll_id, CONTENT.library, DEADLINE)
             first_closed.set()
             time.sleep(0.5)  # keep the transaction open while the second closer tries
 
     def second() -> None:
         first_closed.wait()
         with pg_sessions.begin() as session:  # its UPDATE waits for the first to commit, then matches nothing
-            outcomes["second"] = close_scoring_poll(session, poll_id, content_library(), DEADLINE)
+            outcomes["second"] = close_scoring_poll(session, poll_id, CONTENT.library, DEADLINE)
 
     threads = [threading.Thread(target=first), threading.Thread(target=second)]
     for thread in threads:

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from bot.core.content.loader import content_library
 from bot.core.i18n import LOCALES, Trusted
 from bot.core.render import Renderer
 from bot.polls.models import PollStatus, QuickPoll, ScoringPoll
 from bot.polls.quick_polls import Tally
 from bot.polls.scoring import CriterionAverage, JudgeTotal, ScoringResults
+from tests.shipped import CONTENT
 
-LIBRARY = content_library()
+LIBRARY = CONTENT.library
 RUBRIC = LIBRARY.rubric("practical_default")
 NOW = datetime(2026, 3, 2, 1, 30, tzinfo=UTC)
 HOSTILE = "<!channel> *bold* <@U123>"

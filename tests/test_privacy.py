@@ -23,6 +23,7 @@ from bot.wellbeing.checkins import Answer
 from bot.wellbeing.models import CheckIn
 from bot.wellbeing.team_trends import Scope, weekly_trend
 from tests.learning_helpers import SHANGHAI_0930
+from tests.shipped import CONTENT
 
 
 def member_columns() -> dict[str, list[str]]:
@@ -69,6 +70,7 @@ def give_agent_a_history(playground: Playground, user: str) -> int:
         # certification: an assessment with a certificate, an exam window, and one they recorded for someone else
         record_assessment(
             session,
+            CONTENT.rules,
             holder=agent,
             assessor="ULEAD01",
             theory=Decimal(85),
@@ -80,6 +82,7 @@ def give_agent_a_history(playground: Playground, user: str) -> int:
         open_window(session, agent, "ULEAD01", 7, now)
         record_assessment(
             session,
+            CONTENT.rules,
             holder=peer,
             assessor=user,
             theory=Decimal(50),

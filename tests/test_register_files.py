@@ -20,12 +20,12 @@ from bot.certification.models import Certificate, CertificateStatus
 from bot.certification.register import export_register, import_register
 from bot.certification.use_cases import assess
 from bot.core.chinese import simplified
-from bot.core.content.loader import content_library
 from bot.core.db.models import Member, Role, Team
 from bot.core.notify import Notifier
 from bot.core.render import Renderer
 from bot.people.roster import import_roster
 from tests import factories
+from tests.shipped import CONTENT
 
 NOW = datetime(2026, 12, 4, 2, 0, tzinfo=UTC)
 # The seed's template 5 (认证结果记录表), header and rows as the training document gives them.
@@ -54,7 +54,7 @@ def seed_rows() -> list[list[str]]:
 
 
 def exported_rows(session: Session, filename: str = "register.csv") -> list[list[str]]:
-    data, _count = export_register(session, "T0TEST", today=NOW.date(), filename=filename)
+    data, _count = export_register(session, "T0TEST", rules=CONTENT.rules, today=NOW.date(), filename=filename)
     if filename.endswith(".xlsx"):
         sheet = openpyxl.load_workbook(io.BytesIO(data)).active
         return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
@@ -109,7 +109,7 @@ def test_the_seeds_template_round_trips_unchanged(
 
 
 def exported_rows_bytes(session: Session) -> bytes:
-    return export_register(session, "T0TEST", today=NOW.date())[0]
+    return export_register(session, "T0TEST", rules=CONTENT.rules, today=NOW.date())[0]
 
 
 def test_a_certificate_that_expired_in_2025_exports_as_expired(session: Session, workspace: str) -> None:
@@ -127,7 +127,7 @@ def test_a_reassessment_adds_to_the_result_instead_of_replacing_it(session: Sess
     zhao = session.scalar(select(Member).where(Member.slack_id == "U0ZHAO"))
     assert lead is not None and zhao is not None
     lead.role, lead.team = Role.HR, session.scalar(select(Team).where(Team.name == "客服三部"))
-    notifier = Notifier(Renderer(), content_library(), NOW)
+    notifier = Notifier(Renderer(), CONTENT, NOW)
     scores = {"theory": Decimal(90), "practical": Decimal(85), "daily": Decimal(90)}
     assess(session, notifier, lead, zhao.id, scores)
     old = session.scalar(select(Certificate).where(Certificate.number == "CS2024002"))

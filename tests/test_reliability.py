@@ -23,7 +23,6 @@ from bot.app.cli import app
 from bot.app.playground import Playground
 from bot.app.runtime import Runtime
 from bot.core.config import Settings, load_settings
-from bot.core.content.loader import content_library
 from bot.core.db import engine as engine_module
 from bot.core.db.models import Member, OutboxMessage, OutboxStatus
 from bot.core.notify import Notifier
@@ -170,7 +169,7 @@ def test_sigkill_during_poll_closes_closes_each_poll_once(tmp_path: Path) -> Non
         settings = load_settings(DATABASE_URL=env["DATABASE_URL"])
         runtime = Runtime(settings)
         deadline = MONDAY + timedelta(hours=1)
-        notifier = Notifier(runtime.renderer, content_library(), MONDAY)
+        notifier = Notifier(runtime.renderer, runtime.content, MONDAY)
         with runtime.sessions.begin() as session:
             ensure_workspace(session, "T0POLL", settings, MONDAY)
             assert import_roster(session, "T0POLL", "slack_id,name,team,role\nUPLEAD,Lead,T,lead\n", MONDAY).ok

@@ -10,17 +10,17 @@ from hypothesis import strategies as st
 from jinja2 import TemplateSyntaxError
 
 from bot.core.command_line import SUBCOMMANDS
-from bot.core.content.loader import content_library
 from bot.core.content.schema import QuestionKind
 from bot.core.i18n import LOCALES, Catalog, resolve_locale
 from bot.core.render import TEMPLATES_DIR, Renderer
 from bot.learning.progress import ModuleStats, TeamProgress
+from tests.shipped import CONTENT
 from tests.test_certification import CERT_CONTEXTS, CERT_VIEWS
 from tests.test_onboarding import OPS_CONTEXTS, OPS_VIEWS
 from tests.test_polls_render import POLL_CONTEXTS, POLL_VIEWS
 from tests.test_wellbeing import WELLBEING_CONTEXTS, WELLBEING_VIEWS
 
-LIBRARY = content_library()
+LIBRARY = CONTENT.library
 QUESTIONS = {kind: next(q for q in LIBRARY.questions.values() if q.kind is kind) for kind in QuestionKind}
 PROGRESS = TeamProgress(["一组"], 4, [ModuleStats(m.id, 10, 7, {1, 2}) for m in LIBRARY.modules], [], [])
 CONTEXTS: dict[str, dict[str, Any]] = {

@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app.playground import DEMO_WORKSPACE, Playground
-from bot.core.content.loader import content_library
 from bot.core.content.schema import Rubric
 from bot.core.i18n import slack_escape
 from bot.core.render import Renderer
@@ -18,9 +17,10 @@ from bot.polls.models import JudgeScore
 from bot.polls.scoring_messages import rubric_messages
 from tests.conftest import NOW
 from tests.factories import member
+from tests.shipped import CONTENT
 from tests.test_polls import invite, opened_view, start_scoring_poll
 
-RUBRIC = content_library().rubric("practical_default")
+RUBRIC = CONTENT.library.rubric("practical_default")
 LONG_NAME = "欧阳·司马长名字评委 & <测试> 第{n}位"
 
 
@@ -76,7 +76,7 @@ def test_agents_read_the_rubric_in_their_language_before_their_assessment(playgr
     for reply, locale in ((zh, "zh-CN"), (en, "en")):
         [message] = reply.messages
         assert len(message["blocks"]) <= 50 and all(len(t) <= 3000 for t in section_texts(message["blocks"]))
-        for rubric in content_library().rubrics:
+        for rubric in CONTENT.library.rubrics:
             assert rubric.title.get(locale) in reply.text
             for criterion in rubric.criteria:
                 assert all(band.description.get(locale) in reply.text for band in criterion.bands)
@@ -101,7 +101,7 @@ def test_a_long_rubric_with_long_descriptions_stays_within_slacks_limits(rendere
         Rubric.model_validate({"id": f"big{n}", "title": {"zh-CN": "大表 & <一>", "en": "Big"}, "criteria": criteria})
         for n in (1, 2)
     ]
-    library = SimpleNamespace(rubrics=[*big, *content_library().rubrics])
+    library = SimpleNamespace(rubrics=[*big, *CONTENT.library.rubrics])
     messages = rubric_messages(renderer, library, "zh-CN", None)  # type: ignore[arg-type]
     assert len(messages) == 2  # 1 + 2 x 22 + 2 x 7 blocks: more than one message holds
     for message in messages:

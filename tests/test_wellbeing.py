@@ -13,7 +13,6 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.app.playground import Playground
-from bot.core.content.loader import content_library
 from bot.core.db.engine import make_engine, make_session_factory
 from bot.core.db.migrate import upgrade
 from bot.core.db.models import AuditEntry, Member, Workspace
@@ -26,9 +25,10 @@ from bot.wellbeing.team_trends import WeekTrend
 from tests import factories
 from tests.conftest import NOW
 from tests.postgres import fresh_database, throwaway_server
+from tests.shipped import CONTENT
 
 SHANGHAI_1730 = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)  # Monday 17:30 in Shanghai
-_COPING = content_library().coping
+_COPING = CONTENT.library.coping
 _WEEKS = [
     WeekTrend(date(2026, 2, 9), None, None),
     WeekTrend(date(2026, 2, 16), 3.2, None),
@@ -169,7 +169,7 @@ def test_high_stress_gets_matched_tips_breathing_and_buttons_but_notifies_nobody
     check_in(playground, "UAGENT5", stress="5", energy="1", tags=("difficult_customer",))
     help_message = playground.sim.messages_for("UAGENT5")[-1]
     text = json.dumps(help_message.blocks, ensure_ascii=False)
-    coping = content_library().coping
+    coping = CONTENT.library.coping
     matching = [tip.title.en for tip in coping.tips if "difficult_customer" in tip.situations]
     assert 2 <= sum(title in text for title in matching) <= 3
     assert any(exercise.title.en in text for exercise in coping.breathing)

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.core.content.loader import content_library
 from bot.core.db.models import Member, OutboxMessage, Team
 from bot.core.errors import UserError
 from bot.core.notify import Notifier
@@ -18,12 +17,13 @@ from bot.wellbeing import support, use_cases
 from bot.wellbeing.checkins import Answer, save_preferences
 from tests import factories
 from tests.conftest import NOW
+from tests.shipped import CONTENT
 
 LONG_NAME = "欧阳" + "慕容" * 20 + "<&>"
 
 
 def notifier(renderer: Renderer, minutes: int = 0) -> Notifier:
-    return Notifier(renderer, content_library(), NOW + timedelta(minutes=minutes))
+    return Notifier(renderer, CONTENT, NOW + timedelta(minutes=minutes))
 
 
 def queued(session: Session) -> list[OutboxMessage]:

@@ -424,14 +424,18 @@ def cert_export(
 ) -> None:
     """Export the whole register in the seed's layout, with each certificate's status today."""
     from bot.certification.register import export_register
+    from bot.core.content.bundle import Content
 
     settings = _settings()
+    rules = Content.load().rules
 
     def export(session: Session, workspace_id: str, filename: str) -> tuple[bytes, int]:
         ws = session.get(Workspace, workspace_id)
         assert ws is not None
         today = datetime.now(ZoneInfo(ws.timezone)).date()
-        return export_register(session, workspace_id, today=today, locale=settings.locale, filename=filename)
+        return export_register(
+            session, workspace_id, rules=rules, today=today, locale=settings.locale, filename=filename
+        )
 
     _export_table(out, workspace, export)
 

@@ -18,7 +18,7 @@ from bot.core import redaction
 from bot.core.calendar import preload as preload_calendars
 from bot.core.clock import TravelClock
 from bot.core.config import Settings
-from bot.core.content.loader import content_library
+from bot.core.content.bundle import Content
 from bot.core.db.engine import make_engine, make_session_factory
 from bot.core.db.migrate import upgrade
 from bot.core.db.models import Workspace
@@ -49,10 +49,11 @@ class Runtime:
         if migrate if migrate is not None else self.engine.dialect.name == "sqlite":
             upgrade(self.engine)  # embedded SQLite upgrades itself; PostgreSQL via `coachbot db upgrade`
         self.sessions = make_session_factory(self.engine)
-        self.renderer = Renderer()
+        self.content = Content.load()  # every content file, read and checked once
+        self.renderer = Renderer(self.content.catalog)
         self.work = ContextExecutor(max_workers=WORK_THREADS, thread_name_prefix="coachbot-work")
         self.listeners = ContextExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="coachbot-listener")
-        self.deps = Deps(settings, self.sessions, self.renderer, clock, after_ack=self.work)
+        self.deps = Deps(settings, self.sessions, self.renderer, self.content, clock, after_ack=self.work)
         self.sender = OutboxSender(
             self.sessions, self.client_for, rate=settings.outbox_rate, concurrency=settings.outbox_concurrency
         )
@@ -98,7 +99,13 @@ class Runtime:
 
     def job_context(self, now: datetime | None = None) -> JobContext:
         return JobContext(
-            self.settings, self.sessions, self.renderer, self.sender, now or self.deps.now(), self.client_for
+            self.settings,
+            self.sessions,
+            self.renderer,
+            self.sender,
+            now or self.deps.now(),
+            self.client_for,
+            self.content,
         )
 
     def tick(self, now: datetime | None = None) -> dict[str, int]:
@@ -112,7 +119,6 @@ class Runtime:
         """Pay the one-off costs (content, templates, holiday tables) before the first
         request: Slack gives a listener 3 seconds to acknowledge, and a cold start inside
         a write transaction would hold up every request queued behind it."""
-        content_library()
         self.renderer.compile_all()
         with self.sessions() as session:
             countries = {c for c in session.scalars(select(Workspace.holiday_country).distinct()) if c}

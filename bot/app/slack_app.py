@@ -43,7 +43,7 @@ def welcome_installer(deps: Deps) -> Callable[[Installation], None]:
         if not installation.team_id:
             return  # an org-wide (Enterprise Grid) install: each workspace starts on first use
         profile = installer_profile(make_web_client(deps.settings, installation.bot_token), installation.user_id)
-        notifier = Notifier(deps.renderer, deps.library, deps.now())
+        notifier = Notifier(deps.renderer, deps.content, deps.now())
         with deps.sessions.begin() as session:
             welcome_first_admin(
                 session,

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from bot.certification.models import Assessment, Certificate, CertificateStatus, ExamAttempt, ExamWindow
-from bot.certification.rules import CertificationLevel, certification_level, composite_score, rules
+from bot.certification.rules import CertificationLevel, CertificationRules, certification_level, composite_score
 from bot.core.audit import record
 from bot.core.db.models import Member, Role
 from bot.core.errors import UserError
@@ -27,12 +27,12 @@ class DisplayStatus(StrEnum):
     SUPERSEDED = "superseded"
 
 
-def display_status(certificate: Certificate, today: date) -> DisplayStatus:
+def display_status(rules: CertificationRules, certificate: Certificate, today: date) -> DisplayStatus:
     if certificate.status != CertificateStatus.ACTIVE:
         return DisplayStatus(str(certificate.status))
     if certificate.valid_until < today:
         return DisplayStatus.EXPIRED
-    if (certificate.valid_until - today).days <= rules().reevaluation_window_days:
+    if (certificate.valid_until - today).days <= rules.reevaluation_window_days:
         return DisplayStatus.EXPIRING
     return DisplayStatus.ACTIVE
 
@@ -57,8 +57,8 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
-def next_number(session: Session, workspace_id: str, year: int) -> str:
-    prefix = f"{rules().number_prefix}{year}"
+def next_number(session: Session, rules: CertificationRules, workspace_id: str, year: int) -> str:
+    prefix = f"{rules.number_prefix}{year}"
     latest = session.scalar(
         select(func.max(Certificate.number)).where(
             Certificate.workspace_id == workspace_id, Certificate.number.like(f"{prefix}%")
@@ -104,6 +104,7 @@ class AssessmentResult:
 
 def record_assessment(
     session: Session,
+    rules: CertificationRules,
     *,
     holder: Member,
     assessor: str,
@@ -119,8 +120,8 @@ def record_assessment(
     ``result_text`` (e.g. 通过(复评总分85分), in the workspace's language) is added to the
     superseded certificate's 复评结果 after what the register already said there.
     """
-    composite = composite_score(theory, practical, daily)
-    level = certification_level(composite)
+    composite = composite_score(rules, theory, practical, daily)
+    level = certification_level(rules, composite)
     assessment = Assessment(
         workspace_id=holder.workspace_id,
         member_id=holder.id,
@@ -135,14 +136,14 @@ def record_assessment(
     session.add(assessment)
     certificate = superseded = None
     if level is CertificationLevel.NOT_CERTIFIED:
-        assessment.retake_after = today + timedelta(days=rules().retake_after_days)
+        assessment.retake_after = today + timedelta(days=rules.retake_after_days)
     else:
         superseded = current_certificate(session, holder.id)
         if superseded is not None:
             superseded.status = CertificateStatus.SUPERSEDED
             if result_text:
                 superseded.reevaluation_result = merged_result(superseded.reevaluation_result, result_text)
-        certificate = _issue(session, holder, level, theory, practical, daily, composite, today, now)
+        certificate = _issue(session, rules, holder, level, theory, practical, daily, composite, today, now)
         assessment.certificate_id = certificate.id
     record(
         session,
@@ -159,6 +160,7 @@ def record_assessment(
 
 def _issue(
     session: Session,
+    rules: CertificationRules,
     holder: Member,
     level: CertificationLevel,
     theory: Decimal,
@@ -171,7 +173,7 @@ def _issue(
     for _ in range(5):  # two issuers at once may pick the same number; the unique key decides
         certificate = Certificate(
             workspace_id=holder.workspace_id,
-            number=next_number(session, holder.workspace_id, today.year),
+            number=next_number(session, rules, holder.workspace_id, today.year),
             member_id=holder.id,
             holder_name=holder.name,
             department=holder.department,
@@ -181,7 +183,7 @@ def _issue(
             daily=daily,
             composite=composite,
             issue_date=today,
-            valid_until=add_months(today, rules().validity_months),
+            valid_until=add_months(today, rules.validity_months),
             status=CertificateStatus.ACTIVE,
             created_at=now,
         )

@@ -10,6 +10,7 @@ from bot.certification.certificates import AssessmentResult, TeamPage, display_s
 from bot.certification.exams import ExamPage, blueprint, previous_points
 from bot.certification.models import Assessment, Certificate, ExamAttempt
 from bot.certification.reminders import DueReminder, TeamDigest, ToldStage
+from bot.certification.rules import CertificationRules
 from bot.core.block_budget import MAX_BLOCKS, pack_lines
 from bot.core.content.library import ContentLibrary
 from bot.core.i18n import Trusted
@@ -35,6 +36,7 @@ def _score(value: Decimal | None) -> str:
 
 def cert_card(
     renderer: Renderer,
+    rules: CertificationRules,
     locale: str,
     *,
     holder_name: str,
@@ -61,7 +63,7 @@ def cert_card(
     if certificate is None:
         card["fallback"] = t(locale, "cert.none_yet", name=holder_name)
     else:
-        status = display_status(certificate, today)
+        status = display_status(rules, certificate, today)
         card["title"] = t(locale, "cert.card_title", number=certificate.number)
         card["fallback"] = card["title"]
         card["fields"] = t(
@@ -94,7 +96,7 @@ def cert_card(
             level=_level(renderer, locale, c.level),
             issue_date=c.issue_date.isoformat(),
             valid_until=c.valid_until.isoformat(),
-            status=t(locale, f"cert.statuses.{display_status(c, today).value}"),
+            status=t(locale, f"cert.statuses.{display_status(rules, c, today).value}"),
         )
         for c in history
         if certificate is None or c.id != certificate.id
@@ -103,7 +105,13 @@ def cert_card(
 
 
 def team_message(
-    renderer: Renderer, locale: str, team_names: list[str], page: TeamPage, today: date, team_id: int | None = None
+    renderer: Renderer,
+    rules: CertificationRules,
+    locale: str,
+    team_names: list[str],
+    page: TeamPage,
+    today: date,
+    team_id: int | None = None,
 ) -> Message:
     """One page of the register; the page buttons carry the team along (``page:team_id``)."""
     t = renderer.t
@@ -113,7 +121,7 @@ def team_message(
         if cert is None:
             rows.append({"text": t(locale, "cert.team_none", name=row.member.name), "book_id": None})
             continue
-        status = display_status(cert, today)
+        status = display_status(rules, cert, today)
         text = t(
             locale,
             "cert.team_line",

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from bot.certification.certificates import display_status
 from bot.certification.models import Certificate, CertificateStatus
-from bot.certification.rules import CertificationLevel
+from bot.certification.rules import CertificationLevel, CertificationRules
 from bot.core.audit import record
 from bot.core.chinese import simplified
 from bot.core.db.models import Member
@@ -355,9 +355,9 @@ LEVEL_WORDS = {
 }
 
 
-def export_status(certificate: Certificate, today: date) -> str:
+def export_status(rules: CertificationRules, certificate: Certificate, today: date) -> str:
     """active | expiring | expired | booked | superseded | revoked, on ``today``."""
-    status = display_status(certificate, today).value
+    status = display_status(rules, certificate, today).value
     if status in ("active", "expiring") and certificate.reevaluation_booked_on is not None:
         return "booked"
     return status
@@ -368,6 +368,7 @@ def export_register(
     workspace_id: str,
     team_ids: set[int] | None = None,
     *,
+    rules: CertificationRules,
     today: date,
     locale: str = "zh-CN",
     filename: str = "",
@@ -393,7 +394,7 @@ def export_register(
             c.issue_date.isoformat(),
             c.reevaluation_result or "",
             slack_id or "",
-            export_status(c, today),
+            export_status(rules, c, today),
         )
         for c, slack_id in session.execute(query)
     ]

@@ -15,18 +15,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.certification.models import Certificate, CertificateReminder, CertificateStatus
-from bot.certification.rules import rules
+from bot.certification.rules import CertificationRules
 from bot.core.db.models import Member, Team
 
 
-def stage_for(days_left: int) -> str | None:
+def stage_for(rules: CertificationRules, days_left: int) -> str | None:
     """T-30, T-14, T-7, T-1 before expiry, T0 on the day, then W1, W2, ... weekly while expired."""
     if days_left < 0:
-        weeks = -days_left // rules().expired_reminder_every_days
+        weeks = -days_left // rules.expired_reminder_every_days
         return f"W{weeks}" if weeks else "T0"
     if days_left == 0:
         return "T0"
-    passed = [d for d in sorted(rules().reminder_days_before) if days_left <= d]
+    passed = [d for d in sorted(rules.reminder_days_before) if days_left <= d]
     return f"T-{passed[0]}" if passed else None
 
 
@@ -44,13 +44,13 @@ class DueStage:
     days_left: int
 
 
-def due_reminders(session: Session, workspace_id: str, today: date) -> list[DueStage]:
+def due_reminders(session: Session, rules: CertificationRules, workspace_id: str, today: date) -> list[DueStage]:
     """Active, unbooked certificates at a stage not yet reminded.
 
     One indexed query (with the stages already sent); stages are computed in Python and
     full rows are loaded later, one at a time, by whoever claims each reminder.
     """
-    horizon = today + timedelta(days=max(rules().reminder_days_before))
+    horizon = today + timedelta(days=max(rules.reminder_days_before))
     rows = session.execute(
         select(Certificate.id, Certificate.valid_until, CertificateReminder.stage)
         .outerjoin(CertificateReminder, CertificateReminder.certificate_id == Certificate.id)
@@ -65,7 +65,7 @@ def due_reminders(session: Session, workspace_id: str, today: date) -> list[DueS
     due: dict[int, DueStage] = {}
     for cid, until, _stage in rows:
         days = (until - today).days
-        stage = stage_for(days)
+        stage = stage_for(rules, days)
         if stage and (cid, stage) not in sent:
             due[cid] = DueStage(cid, stage, days)
     return list(due.values())
@@ -149,9 +149,9 @@ class TeamDigest:
     booked: list[Certificate] = field(default_factory=list)
 
 
-def digest(session: Session, workspace_id: str, today: date) -> list[TeamDigest]:
+def digest(session: Session, rules: CertificationRules, workspace_id: str, today: date) -> list[TeamDigest]:
     """Expiring in the next 30 days, expired, and booked re-evaluations, by team."""
-    window = today + timedelta(days=rules().reevaluation_window_days)
+    window = today + timedelta(days=rules.reevaluation_window_days)
     rows = session.execute(
         select(Certificate, Team.name)
         .outerjoin(Member, Member.id == Certificate.member_id)

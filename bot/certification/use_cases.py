@@ -35,7 +35,7 @@ from bot.certification.messages import (
 )
 from bot.certification.models import Certificate, ExamAttempt, ExamWindow
 from bot.certification.reminders import DueReminder, claim_reminder, digest, lead_of, mark_told, untold_reminders
-from bot.certification.rules import composite_score, rules
+from bot.certification.rules import composite_score
 from bot.core.db.models import Member, Role, Workspace
 from bot.core.errors import UserError
 from bot.core.i18n import resolve_locale
@@ -75,9 +75,10 @@ def assess(
     require_assessor(session, assessor, holder)
     workspace = session.get(Workspace, holder.workspace_id)
     assert workspace is not None
-    composite = composite_score(scores["theory"], scores["practical"], scores["daily"])
+    composite = composite_score(notifier.rules, scores["theory"], scores["practical"], scores["daily"])
     result = record_assessment(
         session,
+        notifier.rules,
         holder=holder,
         assessor=assessor.slack_id,
         today=local_today(holder, workspace, notifier.now),
@@ -339,11 +340,11 @@ def post_weekly_digest(session: Session, notifier: Notifier, workspace: Workspac
     """The HR digest, once per ISO week, from the configured weekday and time on: to the HR
     channel, or without one to each active HR member by DM."""
     local = notifier.now.astimezone(ZoneInfo(workspace.timezone))
-    hours, minutes = (int(part) for part in rules().digest_time.split(":"))
-    if local.weekday() != rules().digest_weekday or local.time() < time(hours, minutes):
+    hours, minutes = (int(part) for part in notifier.rules.digest_time.split(":"))
+    if local.weekday() != notifier.rules.digest_weekday or local.time() < time(hours, minutes):
         return False
     year, week, _ = local.isocalendar()
-    teams = digest(session, workspace.id, local.date())
+    teams = digest(session, notifier.rules, workspace.id, local.date())
     sent = False
     for recipient in hr_audience(session, notifier, workspace, hr_channel):
         message = digest_message(notifier.renderer, recipient.locale, teams, local.date())

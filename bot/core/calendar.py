@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import holidays
 
-from bot.core.content.library import CONTENT_DIR, parse_yaml
+from bot.core.content.library import parse_yaml
 from bot.core.db.models import Workspace
 
 
@@ -20,9 +21,13 @@ def _country_calendar(country: str, year: int) -> Any:
     return holidays.country_holidays(country, years=year)
 
 
-@lru_cache(maxsize=1)
-def _overrides() -> dict[str, dict[str, set[date]]]:
-    path = CONTENT_DIR / "calendar.yaml"
+# Per country: {"extra_workdays": {...}, "extra_holidays": {...}} from content/calendar.yaml.
+HolidayOverrides = dict[str, dict[str, set[date]]]
+
+
+def load_overrides(content_dir: Path) -> HolidayOverrides:
+    """The override file, read once with the rest of the content (``Content.load``)."""
+    path = content_dir / "calendar.yaml"
     raw = parse_yaml(path.read_text(encoding="utf-8")) if path.exists() else {}
     return {
         country: {kind: {date.fromisoformat(str(day)) for day in (days or [])} for kind, days in (spec or {}).items()}
@@ -59,15 +64,16 @@ class WorkCalendar:
             day -= timedelta(days=1)
 
 
-def calendar_for(workspace: Workspace) -> WorkCalendar:
+def calendar_for(workspace: Workspace, overrides: HolidayOverrides) -> WorkCalendar:
+    """The workspace's working days: its weekdays, its country's holidays, the overrides."""
     weekdays = frozenset(int(d) for d in workspace.working_days.split(",") if d.strip().isdigit())
     country = workspace.holiday_country or None
-    overrides = _overrides().get(country or "", {})
+    extra = overrides.get(country or "", {})
     return WorkCalendar(
         weekdays=weekdays,
         country=country,
-        extra_workdays=frozenset(overrides.get("extra_workdays", set())),
-        extra_holidays=frozenset(overrides.get("extra_holidays", set())),
+        extra_workdays=frozenset(extra.get("extra_workdays", set())),
+        extra_holidays=frozenset(extra.get("extra_holidays", set())),
     )
 
 
@@ -77,4 +83,3 @@ def preload(countries: set[str], today: date) -> None:
     for country in countries:
         for year in (today.year - 1, today.year, today.year + 1):
             _country_calendar(country, year)
-    _overrides()

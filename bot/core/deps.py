@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.config import Settings
+from bot.core.content.bundle import Content
 from bot.core.content.library import ContentLibrary
-from bot.core.content.loader import content_library
 from bot.core.render import Renderer
 
 
@@ -25,6 +25,7 @@ class Deps:
     settings: Settings
     sessions: sessionmaker[Session]
     renderer: Renderer
+    content: Content
     clock: Callable[[], datetime] = field(default=utc_now)
     # Where a listener's work goes once Slack has its ack (None: on the listener's thread).
     after_ack: Executor | None = None
@@ -34,7 +35,7 @@ class Deps:
 
     @property
     def library(self) -> ContentLibrary:
-        return content_library()
+        return self.content.library
 
 
 CONTEXT_KEY = "coachbot"

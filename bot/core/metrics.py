@@ -39,6 +39,12 @@ JOB_DURATION = Histogram(
 JOB_FAILURES = Counter(
     "coachbot_job_failures", "Scheduled jobs that raised (logged; run again next tick).", ["job"], registry=REGISTRY
 )
+JOB_ITEM_FAILURES = Counter(
+    "coachbot_job_item_failures",
+    "Items of a job (a person, a certificate, a poll) that raised; the others went on, the item is retried next tick.",
+    ["job"],
+    registry=REGISTRY,
+)
 SOCKET_RECONNECTS = Counter(
     "coachbot_socket_reconnects", "Socket Mode connections the watchdog replaced.", registry=REGISTRY
 )

@@ -13,6 +13,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.core.content.bundle import Content
+from bot.core.content.certification_rules import CertificationRules
 from bot.core.content.library import ContentLibrary
 from bot.core.db.models import Member, Workspace
 from bot.core.i18n import member_locale
@@ -25,8 +27,16 @@ class Notifier:
     """What a use case needs to tell people: the renderer, the content and the instant."""
 
     renderer: Renderer
-    library: ContentLibrary
+    content: Content
     now: datetime
+
+    @property
+    def library(self) -> ContentLibrary:
+        return self.content.library
+
+    @property
+    def rules(self) -> CertificationRules:
+        return self.content.rules
 
     def locale_of(self, session: Session, member: Member) -> str:
         workspace = session.get(Workspace, member.workspace_id)

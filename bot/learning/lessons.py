@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
-from bot.core.calendar import calendar_for
+from bot.core.content.bundle import Calendars
 from bot.core.content.library import ContentLibrary
 from bot.core.content.schema import Lesson
 from bot.core.db.models import Member, Role, Workspace
@@ -41,7 +41,7 @@ class Delivery:
     items: list[QuizItem]
 
 
-def learners_due(session: Session, now: datetime) -> list[DueLearner]:
+def learners_due(session: Session, now: datetime, calendars: Calendars) -> list[DueLearner]:
     """Active learners whose local lesson time has passed today, on a working day, not paused,
     and who have no delivery for their local date yet."""
     members = session.scalars(
@@ -58,7 +58,7 @@ def learners_due(session: Session, now: datetime) -> list[DueLearner]:
             continue
         if member.paused_until and member.paused_until >= today:
             continue
-        if not calendar_for(workspace).is_working_day(today):
+        if not calendars(workspace).is_working_day(today):
             continue
         due.append(DueLearner(member, workspace, today))
     if not due:

@@ -11,7 +11,8 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from bot.core.calendar import WorkCalendar, calendar_for
+from bot.core.calendar import WorkCalendar
+from bot.core.content.bundle import Content
 from bot.core.content.library import ContentLibrary
 from bot.core.db.models import Member, Workspace
 from bot.core.errors import UserError
@@ -35,7 +36,7 @@ class QuizAnswer:
 
 def answer_question(
     session: Session,
-    library: ContentLibrary,
+    content: Content,
     member: Member,
     workspace: Workspace,
     item_id: int,
@@ -44,12 +45,12 @@ def answer_question(
 ) -> QuizAnswer:
     """Record the first answer to a served question; a repeat or a stranger's click is refused."""
     today = local_today(member, workspace, now)
-    outcome = answer(session, library, member, item_id, chosen, now, today)
+    outcome = answer(session, content.library, member, item_id, chosen, now, today)
     if outcome.status is AnswerStatus.NOT_YOURS:
         raise UserError("quiz.not_yours")
     if outcome.status is AnswerStatus.UNAVAILABLE or outcome.item is None or outcome.question is None:
         raise UserError("quiz.unavailable")
-    days = streak(session, member.id, calendar_for(workspace), today).current
+    days = streak(session, member.id, content.calendar_for(workspace), today).current
     return QuizAnswer(outcome, days)
 
 
@@ -81,7 +82,9 @@ def send_weekly_summary(session: Session, notifier: Notifier, lead: Member, work
     """Monday's summary of last week's learning for ``lead``'s team; False without a team."""
     library = notifier.library
     try:
-        progress = team_progress(session, library, lead_teams(session, lead), calendar_for(workspace), local)
+        progress = team_progress(
+            session, library, lead_teams(session, lead), notifier.content.calendar_for(workspace), local
+        )
     except UserError:
         return False  # a lead without a team has nothing to summarise
     year, week, _ = local.isocalendar()

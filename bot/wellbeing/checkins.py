@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.core.calendar import calendar_for
+from bot.core.content.bundle import Calendars
 from bot.core.content.schema import BreathingExercise, CopingLibrary, CopingTip
 from bot.core.db.models import Member, Role, Workspace
 from bot.core.localtime import member_zone
@@ -262,7 +262,7 @@ class DuePrompt:
     local_date: date
 
 
-def prompts_due(session: Session, now: datetime) -> list[DuePrompt]:
+def prompts_due(session: Session, now: datetime, calendars: Calendars) -> list[DuePrompt]:
     """Members whose local prompt time has just passed on a working day, who want prompts,
     are not paused, have not checked in today and were not prompted today."""
     workspaces = {w.id: w for w in session.scalars(select(Workspace))}
@@ -282,7 +282,7 @@ def prompts_due(session: Session, now: datetime) -> list[DuePrompt]:
             continue
         if member.paused_until and member.paused_until >= today:
             continue
-        if not calendar_for(workspace).is_working_day(today):
+        if not calendars(workspace).is_working_day(today):
             continue
         due.append(DuePrompt(member.id, today))
     if not due:

@@ -26,7 +26,7 @@ def answer_quiz(incoming: SlackRequest, body: dict[str, Any], action: dict[str, 
     member, deps = incoming.member_or_refuse(), incoming.deps
     item_id, chosen = _choice(body, action)
     with deps.sessions.begin() as session:
-        answered = answer_question(session, deps.library, member, incoming.workspace, item_id, chosen, deps.now())
+        answered = answer_question(session, deps.content, member, incoming.workspace, item_id, chosen, deps.now())
     outcome = answered.outcome
     assert outcome.item is not None and outcome.question is not None
     chosen_now = outcome.item.chosen or []

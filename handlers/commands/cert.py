@@ -72,6 +72,7 @@ def show_card(request: SlackRequest, holder: Member) -> None:
         today = local_today(viewer, workspace, deps.now())
         message = cert_card(
             deps.renderer,
+            deps.content.rules,
             request.locale,
             holder_name=holder.name,
             certificate=current_certificate(session, holder.id),
@@ -92,7 +93,15 @@ def show_team(request: SlackRequest, page: int, *, name: str | None = None, team
             request.reply(team_picker(renderer, request.locale, "cert", found.choices))
             return
     request.audit("cert.team_viewed", subject=", ".join(found.team_names))
-    message = team_message(renderer, request.locale, found.team_names, found.page, request.today(), found.team_id)
+    message = team_message(
+        renderer,
+        request.deps.content.rules,
+        request.locale,
+        found.team_names,
+        found.page,
+        request.today(),
+        found.team_id,
+    )
     request.reply(message)
 
 
@@ -102,7 +111,11 @@ def show_digest(request: SlackRequest) -> None:
         workspace = session.get(Workspace, viewer.workspace_id)
         assert workspace is not None
         today = local_today(viewer, workspace, deps.now())
-        request.ack(digest_message(deps.renderer, request.locale, digest(session, workspace.id, today), today))
+        request.ack(
+            digest_message(
+                deps.renderer, request.locale, digest(session, deps.content.rules, workspace.id, today), today
+            )
+        )
 
 
 def export(request: SlackRequest) -> None:
@@ -110,7 +123,14 @@ def export(request: SlackRequest) -> None:
     viewer = request.member_or_refuse()
     with request.deps.sessions() as session:
         teams = None if viewer.role in (Role.HR, Role.ADMIN) else led_team_ids(session, viewer)
-        data, rows = export_register(session, request.workspace_id, teams, today=request.today(), locale=request.locale)
+        data, rows = export_register(
+            session,
+            request.workspace_id,
+            teams,
+            rules=request.deps.content.rules,
+            today=request.today(),
+            locale=request.locale,
+        )
     request.audit("cert.exported", rows=rows)
     request.ack()
     client = request.client

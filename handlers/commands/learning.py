@@ -3,7 +3,6 @@ question, the streak, and (leads, HR) a team's learning progress."""
 
 from __future__ import annotations
 
-from bot.core.calendar import calendar_for
 from bot.core.command_line import Invocation
 from bot.core.errors import UserError
 from bot.learning.lessons import delivered_lesson_ids, latest_lesson, next_lesson
@@ -49,7 +48,7 @@ def streak_command(incoming: SlackRequest, _invocation: Invocation) -> None:
     """Working days in a row with at least one answer."""
     member = incoming.member_or_refuse()
     with incoming.deps.sessions() as session:
-        result = streak(session, member.id, calendar_for(incoming.workspace), incoming.today())
+        result = streak(session, member.id, incoming.deps.content.calendar_for(incoming.workspace), incoming.today())
     if result.current == 0 and result.longest == 0:
         incoming.notice("streak.none")
         return
@@ -69,7 +68,7 @@ def show_progress(incoming: SlackRequest, *, name: str | None = None, team_id: i
     """A lead's own team(s); HR and admins any team, picked from a list when not named."""
     viewer, deps = incoming.member_or_refuse(), incoming.deps
     with deps.sessions() as session:
-        calendar = calendar_for(incoming.workspace)
+        calendar = deps.content.calendar_for(incoming.workspace)
         found = view_team_progress(
             session, deps.library, viewer, calendar, incoming.today(), name=name, team_id=team_id
         )

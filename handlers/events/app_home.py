@@ -6,7 +6,6 @@ from typing import Any
 
 from bot.certification.certificates import current_certificate
 from bot.certification.messages import home_certificate
-from bot.core.calendar import calendar_for
 from bot.core.command_line import help_keys
 from bot.core.db.models import Workspace
 from bot.core.deps import deps_of
@@ -34,7 +33,12 @@ def publish_home(event: dict[str, Any], body: dict[str, Any], client: Any, conte
             assert workspace is not None
             now = deps.now()
             summary = learning_summary(
-                session, deps.library, member, calendar_for(workspace), local_today(member, workspace, now), now
+                session,
+                deps.library,
+                member,
+                deps.content.calendar_for(workspace),
+                local_today(member, workspace, now),
+                now,
             )
             certificate = home_certificate(deps.renderer, request.locale, current_certificate(session, member.id))
             wellbeing = wellbeing_home_blocks(deps.renderer, request.locale, *home_summary(session, member, now))

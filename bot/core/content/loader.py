@@ -7,7 +7,6 @@ mistake in one run, each naming the file, the item id and the field.
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -120,9 +119,3 @@ def cross_check(library: ContentLibrary) -> list[Problem]:
                     )
                 )
     return problems
-
-
-@lru_cache(maxsize=1)
-def content_library() -> ContentLibrary:
-    """The shipped library, loaded and checked once per process."""
-    return load_library()
