@@ -16,7 +16,6 @@ from sqlalchemy import func, select
 
 from bench.world import TOKEN, WORKSPACE, make_world
 from bot.app.web import BackgroundServer, CoachbotWSGI
-from bot.core.content.bundle import Content
 from bot.core.db.models import Member
 from bot.learning.models import QuizItem
 from bot.sim.driver import SlackDriver
@@ -46,7 +45,7 @@ def run(clicks: int = 2000) -> dict[str, Any]:
     world = make_world(10)
     try:
         runtime, sim = world.runtime, world.sim
-        questions = [q for q in Content.load().library.questions.values() if q.kind.value == "single"]
+        questions = [q for q in runtime.content.library.questions.values() if q.kind.value == "single"]
         now = datetime.now(UTC)
         with runtime.sessions.begin() as session:
             members = list(session.scalars(select(Member).where(Member.role == "agent")))

@@ -16,7 +16,7 @@ from bot.people.use_cases import welcome_first_admin
 from handlers import register_all
 
 
-def create_app(deps: Deps, oauth: OAuthStores | None = None, listeners: ContextExecutor | None = None) -> App:
+def create_app(deps: Deps, oauth: OAuthStores | None, listeners: ContextExecutor) -> App:
     """Single-workspace with SLACK_BOT_TOKEN; with ``oauth`` stores, any workspace can install."""
     settings = deps.settings
     app = App(
@@ -29,7 +29,7 @@ def create_app(deps: Deps, oauth: OAuthStores | None = None, listeners: ContextE
         # Carries each request's log context. Bolt runs even the ack on these threads, so a
         # burst must find one free: listeners ack first and hand slow work to the runtime's
         # work pool (handlers.request.answering); threads start only when needed.
-        listener_executor=listeners or ContextExecutor(max_workers=32),
+        listener_executor=listeners,
     )
     app.use(bolt_request_context)
     register_all(app, deps)

@@ -30,12 +30,12 @@ class Content:
     holidays: HolidayOverrides  # calendar.yaml
 
     @classmethod
-    def load(cls, content_dir: Path = CONTENT_DIR, catalog: Catalog | None = None) -> Content:
+    def load(cls, content_dir: Path = CONTENT_DIR) -> Content:
         """Read and check every content file (a problem raises ``ContentError``)."""
         rules = parse_yaml((content_dir / "certification.yaml").read_text("utf-8"))
         return cls(
             library=load_library(content_dir),
-            catalog=catalog or Catalog.load(),
+            catalog=Catalog.load(content_dir / "locales"),
             rules=CertificationRules.model_validate(rules),
             holidays=load_overrides(content_dir),
         )
